@@ -1,0 +1,1 @@
+"""Command line `xborder`: parses arguments, calls one service, renders text or JSON."""

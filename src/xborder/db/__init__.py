@@ -1,0 +1,16 @@
+"""Persistence foundation: declarative base, column types, engines, sessions and migrations."""
+
+from xborder.db.base import Base, MoneyAmount, TimestampMixin, UtcDateTime, id_column, org_column
+from xborder.db.engine import make_engine, make_session_factory, transaction
+
+__all__ = [
+    "Base",
+    "MoneyAmount",
+    "TimestampMixin",
+    "UtcDateTime",
+    "id_column",
+    "make_engine",
+    "make_session_factory",
+    "org_column",
+    "transaction",
+]

@@ -1,0 +1,57 @@
+"""Settings: one object built from XBORDER_* environment variables and passed down; domains never read env."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import BaseModel, Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+__all__ = ["ImportLimits", "SecuritySettings", "Settings", "default_data_dir"]
+
+
+def default_data_dir() -> Path:
+    return Path.cwd() / "var"
+
+
+class SecuritySettings(BaseModel):
+    """Sign-in and session policy."""
+
+    session_days: int = 14
+    cookie_secure: bool = False  # set true behind HTTPS
+    login_max_failures: int = 5
+    login_window_seconds: int = 900
+    argon2_time_cost: int = 3
+    argon2_memory_kib: int = 65536
+
+
+class ImportLimits(BaseModel):
+    """Guards for uploaded spreadsheets (size, rows, XLSX decompression)."""
+
+    max_upload_bytes: int = 100 * 1024 * 1024
+    max_rows: int = 500_000
+    max_xlsx_uncompressed_bytes: int = 1024 * 1024 * 1024
+    max_xlsx_compression_ratio: int = 200
+
+
+class Settings(BaseSettings):
+    """All configuration. `XBORDER_DATABASE_URL=postgresql+psycopg://...` selects PostgreSQL."""
+
+    model_config = SettingsConfigDict(env_prefix="XBORDER_", env_nested_delimiter="__", extra="ignore")
+
+    data_dir: Path = Field(default_factory=default_data_dir)
+    database_url: str | None = None
+    sql_echo: bool = False
+    job_runner: str = "inprocess"  # "inprocess" (embedded default) or "external" (a separate `xborder worker`)
+    default_locale: str = "zh-CN"
+    security: SecuritySettings = SecuritySettings()
+    imports: ImportLimits = ImportLimits()
+
+    def resolved_database_url(self) -> str:
+        if self.database_url:
+            return self.database_url
+        return f"sqlite:///{(self.data_dir / 'xborder.sqlite3').as_posix()}"
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.resolved_database_url().startswith("sqlite")

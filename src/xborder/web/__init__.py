@@ -1,0 +1,1 @@
+"""FastAPI delivery: JSON API under /api/v1 and the server-rendered console."""
