@@ -12,7 +12,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from xborder.kernel import new_id, utcnow
 
-__all__ = ["Base", "MoneyAmount", "UtcDateTime", "TimestampMixin", "id_column", "org_column"]
+__all__ = ["Base", "MoneyAmount", "TimestampMixin", "UtcDateTime", "id_column", "org_column"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",

@@ -6,11 +6,19 @@ Depends on the standard library only, so every other package can import it.
 from xborder.kernel.clock import Clock, FixedClock, SystemClock, utcnow
 from xborder.kernel.codes import CountryCode, HsCode, LanguageTag, country_code, hs_code, language_tag
 from xborder.kernel.dated import DatedValue, EffectiveDated
-from xborder.kernel.errors import Conflict, DomainError, ErrorDetail, NotFound, PermissionDenied, ValidationFailed
+from xborder.kernel.errors import (
+    Conflict,
+    DomainError,
+    ErrorDetail,
+    NotFound,
+    PermissionDenied,
+    ValidationFailed,
+)
 from xborder.kernel.events import Event
 from xborder.kernel.findings import Finding, Reference, Severity
 from xborder.kernel.ids import new_id, new_secret
 from xborder.kernel.money import Money, UnknownCurrency, currency_exponent, known_currencies, parse_decimal
+from xborder.kernel.pagination import Page, decode_cursor, encode_cursor
 
 __all__ = [
     "Clock",
@@ -27,6 +35,7 @@ __all__ = [
     "LanguageTag",
     "Money",
     "NotFound",
+    "Page",
     "PermissionDenied",
     "Reference",
     "Severity",
@@ -35,6 +44,8 @@ __all__ = [
     "ValidationFailed",
     "country_code",
     "currency_exponent",
+    "decode_cursor",
+    "encode_cursor",
     "hs_code",
     "known_currencies",
     "language_tag",
