@@ -39,7 +39,7 @@ def currency_exponent(currency: str) -> int:
 
 def parse_decimal(value: object, *, field: str = "amount") -> Decimal:
     """Parse a user-supplied number into a Decimal; floats are refused because they are not exact."""
-    if isinstance(value, bool) or isinstance(value, float):
+    if isinstance(value, bool | float):
         raise ValidationFailed(f"{field}: floats are not accepted for money, pass a string or Decimal")
     if isinstance(value, Decimal):
         result = value
