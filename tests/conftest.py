@@ -12,7 +12,6 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from xborder.db import make_engine, make_session_factory
-from xborder.db.migrate import upgrade
 from xborder.kernel import FixedClock
 from xborder.settings import Settings
 
@@ -36,9 +35,16 @@ def _postgres_engine() -> Iterator[Engine]:
     admin.dispose()
     url = POSTGRES_URL.rsplit("/", 1)[0] + "/" + name
     engine = make_engine(url, pool_size=5)
-    upgrade(engine)
+    _create_schema(engine)
     yield engine
     engine.dispose()
+
+
+def _create_schema(engine: Engine) -> None:
+    # Transitional: create_all until the first Alembic revision lands, then alembic upgrade head.
+    from xborder.db.models_registry import metadata
+
+    metadata.create_all(engine)
 
 
 def _truncate_postgres(engine: Engine) -> None:
@@ -54,7 +60,7 @@ def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database. Parametrized: every integration test runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
         eng = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        upgrade(eng)
+        _create_schema(eng)
         yield eng
         eng.dispose()
     else:
