@@ -1,0 +1,1 @@
+"""Market profiles as cited, effective-dated data: `market("DE").on(date)` and friends."""
