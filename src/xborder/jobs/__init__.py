@@ -1,0 +1,52 @@
+"""Durable jobs in the database: long work (imports, exports) with progress that survives restarts.
+
+Any number of app or worker processes on any number of hosts share one queue (see docs/adr/0003).
+"""
+
+from xborder.jobs.errors import JobNotFound, UnknownJobKind
+from xborder.jobs.runner import (
+    HandlerRegistry,
+    InProcessRunner,
+    RunnerConfig,
+    default_registry,
+    register_handler,
+    run_one,
+    run_worker,
+)
+from xborder.jobs.schemas import ClaimedJob, JobHandler, JobView, ProgressReporter
+from xborder.jobs.service import (
+    claim_next,
+    complete_job,
+    enqueue,
+    fail_job,
+    get_job,
+    heartbeat,
+    list_jobs,
+    record_progress,
+    requeue_stale,
+)
+
+__all__ = [
+    "ClaimedJob",
+    "HandlerRegistry",
+    "InProcessRunner",
+    "JobHandler",
+    "JobNotFound",
+    "JobView",
+    "ProgressReporter",
+    "RunnerConfig",
+    "UnknownJobKind",
+    "claim_next",
+    "complete_job",
+    "default_registry",
+    "enqueue",
+    "fail_job",
+    "get_job",
+    "heartbeat",
+    "list_jobs",
+    "record_progress",
+    "register_handler",
+    "requeue_stale",
+    "run_one",
+    "run_worker",
+]
