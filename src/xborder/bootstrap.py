@@ -13,6 +13,7 @@ from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
 from xborder.db import make_engine, make_session_factory
+from xborder.jobs import HandlerRegistry
 from xborder.kernel import Clock, Event, SystemClock
 from xborder.settings import Settings
 
@@ -31,6 +32,7 @@ class Container:
     clock: Clock
     handlers: dict[type[Event], list[EventHandler]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
+    job_handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
 
     def publish(self, events: list[Event]) -> None:
         for event in events:

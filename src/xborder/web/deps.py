@@ -1,0 +1,195 @@
+"""Request dependencies: the container, one DB transaction per request, who is calling, CSRF and role checks.
+
+API callers authenticate with `Authorization: Bearer <token>` or the console cookie (then unsafe methods need
+the X-CSRF-Token header); console pages use the cookie and redirect to /login when it is missing.
+"""
+
+from __future__ import annotations
+
+import hmac
+from collections.abc import Iterator
+from typing import Annotated
+
+from fastapi import Depends, Request, Response
+from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+
+from xborder import identity
+from xborder.bootstrap import Container
+from xborder.db import transaction
+from xborder.identity import CsrfFailed, NotAuthenticated, Principal, RoleRequired, SignedIn
+from xborder.web.problems import LoginRequired
+
+__all__ = [
+    "SESSION_COOKIE",
+    "ApiPrincipal",
+    "ApiWriter",
+    "ConsoleFormPrincipal",
+    "ConsolePrincipal",
+    "ContainerDep",
+    "DbSession",
+    "clear_session_cookie",
+    "client_ip",
+    "db_session",
+    "get_container",
+    "require_api_principal",
+    "require_api_writer",
+    "require_console_form_principal",
+    "require_console_principal",
+    "require_writer",
+    "set_session_cookie",
+    "sign_in_console",
+    "sign_out_console",
+    "verify_csrf_form",
+]
+
+SESSION_COOKIE = "xb_session"
+CSRF_HEADER = "X-CSRF-Token"
+CSRF_FORM_FIELD = "csrf_token"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+
+_bearer = HTTPBearer(auto_error=False, description="API token from POST /api/v1/auth/tokens (shown once)")
+_cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
+                       description="Console session; unsafe methods also need the X-CSRF-Token header")
+
+
+def get_container(request: Request) -> Container:
+    container: Container = request.app.state.container
+    return container
+
+
+ContainerDep = Annotated[Container, Depends(get_container)]
+
+
+def db_session(container: ContainerDep) -> Iterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on any error."""
+    with transaction(container.session_factory) as session:
+        yield session
+
+
+DbSession = Annotated[Session, Depends(db_session)]
+
+
+def client_ip(request: Request) -> str | None:
+    return request.client.host if request.client else None
+
+
+def _csrf_matches(expected: str | None, submitted: str | None) -> bool:
+    return bool(expected and submitted and hmac.compare_digest(expected.encode(), submitted.encode()))
+
+
+def require_api_principal(
+    request: Request,
+    session: DbSession,
+    container: ContainerDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> Principal:
+    now = container.clock.now()
+    if bearer is not None:
+        principal = identity.resolve_api_token(session, token=bearer.credentials, now=now)
+        if principal is None:
+            raise NotAuthenticated("the API token is unknown or revoked")
+        return principal
+    if cookie:
+        principal = identity.resolve_session(session, token=cookie, now=now)
+        if principal is not None:
+            if request.method not in SAFE_METHODS and not _csrf_matches(principal.csrf_token,
+                                                                         request.headers.get(CSRF_HEADER)):
+                raise CsrfFailed()
+            return principal
+    raise NotAuthenticated()
+
+
+ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
+
+
+def require_writer(principal: Principal) -> Principal:
+    """Owners and operators change data; a viewer gets 403 (the object's existence is already known to it)."""
+    if not principal.can_write:
+        raise RoleRequired("operator")
+    return principal
+
+
+def require_api_writer(principal: ApiPrincipal) -> Principal:
+    return require_writer(principal)
+
+
+ApiWriter = Annotated[Principal, Depends(require_api_writer)]
+
+
+def require_console_principal(request: Request, session: DbSession, container: ContainerDep) -> Principal:
+    token = request.cookies.get(SESSION_COOKIE)
+    principal = identity.resolve_session(session, token=token, now=container.clock.now()) if token else None
+    if principal is None:
+        target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+        raise LoginRequired(target)
+    return principal
+
+
+ConsolePrincipal = Annotated[Principal, Depends(require_console_principal)]
+
+
+def verify_csrf_form(principal: Principal, submitted: str | None) -> None:
+    """Raise CsrfFailed (403) unless `submitted` equals the session's CSRF token."""
+    if not _csrf_matches(principal.csrf_token, submitted):
+        raise CsrfFailed()
+
+
+async def _submitted_csrf(request: Request) -> str | None:
+    header = request.headers.get(CSRF_HEADER)  # htmx sends it as a header (hx-headers on <body>)
+    if header:
+        return header
+    content_type = request.headers.get("content-type", "")
+    if content_type.startswith(("application/x-www-form-urlencoded", "multipart/form-data")):
+        value = (await request.form()).get(CSRF_FORM_FIELD)
+        return value if isinstance(value, str) else None
+    return None
+
+
+def require_console_form_principal(principal: ConsolePrincipal,
+                                   submitted: Annotated[str | None, Depends(_submitted_csrf)]) -> Principal:
+    """Console POST: signed in, and the form field `csrf_token` (or X-CSRF-Token header) matches."""
+    verify_csrf_form(principal, submitted)
+    return principal
+
+
+ConsoleFormPrincipal = Annotated[Principal, Depends(require_console_form_principal)]
+
+
+def sign_in_console(container: Container, request: Request, *, email: str, password: str,
+                    organization_slug: str | None = None) -> SignedIn:
+    """Sign in within its own transaction, so a failed attempt is committed (and counts toward throttling)."""
+    session = container.session_factory()
+    try:
+        signed = identity.sign_in(session, email=email, password=password, ip=client_ip(request),
+                                  user_agent=request.headers.get("user-agent"),
+                                  settings=container.settings.security, now=container.clock.now(),
+                                  organization_slug=organization_slug)
+        session.commit()
+        return signed
+    except identity.InvalidCredentials:
+        session.commit()
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def sign_out_console(container: Container, token: str | None) -> None:
+    if token:
+        with transaction(container.session_factory) as session:
+            identity.sign_out(session, token=token)
+
+
+def set_session_cookie(response: Response, signed: SignedIn, container: Container) -> None:
+    security = container.settings.security
+    response.set_cookie(SESSION_COOKIE, signed.session_token, max_age=security.session_days * 86400,
+                        httponly=True, samesite="lax", secure=security.cookie_secure, path="/")
+
+
+def clear_session_cookie(response: Response, container: Container) -> None:
+    response.delete_cookie(SESSION_COOKIE, path="/", httponly=True, samesite="lax",
+                           secure=container.settings.security.cookie_secure)
