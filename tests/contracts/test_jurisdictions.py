@@ -11,6 +11,7 @@ from datetime import date
 import pycountry
 import pytest
 
+from xborder import markets
 from xborder.kernel import ValidationFailed, known_currencies, language_tag
 from xborder.markets import loader
 from xborder.markets.calendar import expand_rule
@@ -141,3 +142,13 @@ def test_has_public_holidays_and_marketplaces(market: str) -> None:
     events = _value(market, "calendar.events", today)
     assert any(str(event["rule"]).startswith("holidays:") for event in events), f"{market}: no holidays:<CC> rule"
     assert _value(market, "marketplaces", today), f"{market}: no marketplaces"
+
+
+@pytest.mark.parametrize("market", MARKETS)
+@pytest.mark.parametrize("on", [COVERAGE_START, date(2021, 7, 1), date(2025, 9, 1), date(2026, 7, 1)])
+def test_typed_snapshot_builds_on_any_date_since_2020(market: str, on: date) -> None:
+    snapshot = markets.market(market).on(on)
+    assert snapshot.currency in known_currencies()
+    assert snapshot.writing_direction in ("ltr", "rtl")
+    for threshold in (*snapshot.de_minimis_duty, *snapshot.de_minimis_tax):
+        assert threshold.amount >= 0

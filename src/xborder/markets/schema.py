@@ -220,7 +220,10 @@ class EventRule(_Strict):
     @field_validator("rule")
     @classmethod
     def _parses(cls, value: str) -> str:
-        parse_rule(value)
+        try:
+            parse_rule(value)
+        except ValidationFailed as exc:
+            raise ValueError(exc.message) from None
         return value
 
 
