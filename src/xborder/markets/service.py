@@ -140,7 +140,7 @@ class Market:
     def __repr__(self) -> str:
         return f"Market({self.code!r})"
 
-    def keys(self) -> list[str]:
+    def fact_keys(self) -> list[str]:
         """Every fact key of this market, sorted."""
         return list(self._loaded.facts)
 
