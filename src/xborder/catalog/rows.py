@@ -1,0 +1,168 @@
+"""Turn one spreadsheet row into typed catalog values, collecting every problem with its row and column.
+
+Pure: no database. A value is present in the returned record only when its column exists in the file, so an
+update never touches attributes the file does not carry; an empty cell is present as None (unknown).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from decimal import Decimal
+from functools import partial
+from typing import Any
+
+from xborder.catalog import fields as f
+from xborder.catalog.template import HeaderMap
+
+__all__ = ["RowIssue", "RowRecord", "cell_text", "unescape_formula", "validate_row"]
+
+# A leading apostrophe added on export against formula injection (see writers.py) is removed on import.
+_ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
+
+L = f.MAX_LENGTH
+PARSERS: dict[str, Callable[[str], Any]] = {
+    "product_id": partial(f.parse_text, limit=L["product_id"]),
+    "sku": partial(f.parse_text, limit=L["sku"]),
+    "variant_name": partial(f.parse_text, limit=L["variant_name"]),
+    "title": partial(f.parse_text, limit=L["title"]),
+    "description": partial(f.parse_text, limit=L["description"]),
+    "source_language": f.parse_language,
+    "brand": partial(f.parse_text, limit=L["brand"]),
+    "category": partial(f.parse_text, limit=L["category"]),
+    "hs_code": f.parse_hs_code,
+    "origin_country": f.parse_country,
+    "cost_price": f.parse_price,
+    "cost_currency": f.parse_currency,
+    "net_weight_kg": f.parse_positive,
+    "gross_weight_kg": f.parse_positive,
+    "length_cm": f.parse_positive,
+    "width_cm": f.parse_positive,
+    "height_cm": f.parse_positive,
+    "materials": partial(f.parse_text, limit=L["materials"]),
+    "battery_chemistry": f.parse_battery_chemistry,
+    "battery_wh": f.parse_positive,
+    "battery_packing": f.parse_battery_packing,
+    "voltage_v": f.parse_voltage,
+    "power_w": f.parse_positive,
+    "plug_type": f.parse_plug_type,
+    "wireless_bands": partial(f.parse_list, limit=L["wireless_band"]),
+    "age_group": f.parse_age_group,
+    "intended_use": partial(f.parse_text, limit=L["intended_use"]),
+    "energy_class": f.parse_energy_class,
+    "image_urls": f.parse_image_urls,
+}
+
+
+@dataclass(frozen=True)
+class RowIssue:
+    row: int
+    column: str | None
+    message: str
+    code: str
+
+
+@dataclass
+class RowRecord:
+    """Typed values of one row: product-level and variant-level (model column names), plus its row number."""
+
+    row: int
+    sku: str
+    product_ref: str | None
+    product: dict[str, Any] = field(default_factory=dict)
+    variant: dict[str, Any] = field(default_factory=dict)
+
+
+def unescape_formula(text: str) -> str:
+    return text[1:] if _ESCAPED.match(text) else text
+
+
+def cell_text(value: Any, name: str) -> str | None:
+    """Text of a raw cell (CSV string or XLSX typed value); None when empty."""
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        text = "true" if value else "false"
+    elif isinstance(value, int):
+        text = str(value)
+        # A numeric HS cell loses its leading zero (0902 -> 902): codes have an even number of digits.
+        if name == "hs_code" and len(text) % 2:
+            text = "0" + text
+    elif isinstance(value, float):
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+    elif isinstance(value, Decimal):
+        text = format(value, "f")
+    elif isinstance(value, datetime | date):
+        text = value.isoformat()
+    else:
+        text = unescape_formula(str(value))
+    text = text.strip()
+    return text or None
+
+
+_PRODUCT_COLUMNS = {"title", "description", "source_language", "brand", "category"}
+
+
+def validate_row(cells: list[Any], headers: HeaderMap, row: int) -> tuple[RowRecord, list[RowIssue]]:
+    """Parse every mapped cell; return the record (only usable when there are no issues) and the issues."""
+    issues: list[RowIssue] = []
+    product: dict[str, Any] = {}
+    variant: dict[str, Any] = {}
+    attributes: dict[str, str] = {}
+    has_attributes = False
+    product_ref: str | None = None
+    width = len(cells)
+    for position, name in headers.positions.items():
+        raw = cells[position] if position < width else None
+        written = headers.written[name]
+        if name.startswith("attr:"):
+            has_attributes = True
+            text = cell_text(raw, name)
+            if text is not None:
+                if len(text) > L["attribute_value"]:
+                    issues.append(RowIssue(row, written, f"{len(text)} characters is too long "
+                                           f"(at most {L['attribute_value']})", "catalog.too_long"))
+                attributes[name[5:]] = text
+            continue
+        text = cell_text(raw, name)
+        if text is None:
+            value = None
+        else:
+            try:
+                value = PARSERS[name](text)
+            except f.FieldError as exc:
+                issues.append(RowIssue(row, written, exc.message, exc.code))
+                continue
+        if name == "voltage_v":
+            variant["voltage_min_v"], variant["voltage_max_v"] = value if value else (None, None)
+        elif name in _PRODUCT_COLUMNS:
+            product[name] = value
+        elif name == "product_id":
+            product_ref = value
+        else:
+            variant[name] = value
+    if has_attributes:
+        variant["attributes"] = attributes or None
+    sku = variant.get("sku")
+    if not sku and not any(i.column == headers.written.get("sku") for i in issues):
+        issues.append(RowIssue(row, headers.written.get("sku", "sku"), "SKU is required", "catalog.required"))
+    issues.extend(_cross_checks(variant, headers, row))
+    return RowRecord(row, str(sku or ""), product_ref, product, variant), issues
+
+
+def _cross_checks(variant: dict[str, Any], headers: HeaderMap, row: int) -> list[RowIssue]:
+    issues: list[RowIssue] = []
+    written = headers.written
+    net, gross = variant.get("net_weight_kg"), variant.get("gross_weight_kg")
+    if net is not None and gross is not None and gross < net:
+        issues.append(RowIssue(row, written["gross_weight_kg"], f"gross weight {gross} kg is below the net weight "
+                               f"{net} kg", "catalog.gross_below_net"))
+    if variant.get("cost_price") is not None and not variant.get("cost_currency"):
+        issues.append(RowIssue(row, written.get("cost_currency", written["cost_price"]),
+                               "a cost price needs its currency (e.g. CNY)", "catalog.currency_required"))
+    if variant.get("battery_packing") == "none" and (variant.get("battery_wh") or variant.get("battery_chemistry")):
+        issues.append(RowIssue(row, written["battery_packing"], "battery packing is \"none\" but the row gives a "
+                               "battery chemistry or capacity", "catalog.battery_conflict"))
+    return issues
