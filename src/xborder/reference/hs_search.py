@@ -11,7 +11,7 @@ import csv
 import gzip
 import math
 import re
-from collections import Counter, defaultdict
+from collections import defaultdict
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -116,7 +116,7 @@ def _load_synonyms() -> dict[str, set[str]]:
 def _index() -> _Index:
     entries = {e.code: e for e in hs_entries()}
     aliases = _load_aliases(entries)
-    alias_terms: dict[str, Counter[str]] = defaultdict(Counter)
+    alias_terms: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
     for alias in aliases:
         terms = list(alias.en) + en_tokens(alias.zh) + zh_grams(alias.zh, unigrams=True)
         for term in terms:
@@ -129,11 +129,11 @@ def _index() -> _Index:
     for entry in entries.values():
         if entry.level not in (4, 6):
             continue
-        bag: Counter[str] = Counter()
+        bag: dict[str, float] = defaultdict(float)
         _add_text(bag, entry, 1.0)
         if entry.level == 6 and entry.parent in entries:
             _add_text(bag, entries[entry.parent], _PARENT_WEIGHT)
-        for term, weight in alias_terms.get(entry.code, Counter()).items():
+        for term, weight in alias_terms.get(entry.code, {}).items():
             bag[term] += _ALIAS_FIELD_WEIGHT * weight
         doc_id = len(doc_codes)
         doc_codes.append(entry.code)
@@ -151,7 +151,7 @@ def _index() -> _Index:
                   dict(alias_by_token), _load_synonyms(), vocabulary)
 
 
-def _add_text(bag: Counter[str], entry: HsEntry, weight: float) -> None:
+def _add_text(bag: dict[str, float], entry: HsEntry, weight: float) -> None:
     for token in en_tokens(entry.description_en):
         bag[token] += weight
     if entry.description_zh:
