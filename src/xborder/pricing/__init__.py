@@ -1,0 +1,71 @@
+"""Landed cost and pricing: dated duty schedules, origin measures, FX reference rates, the pure landed-cost core.
+
+Cross-domain callers use only these names: build a `PricingData` once, then `quote_landed_cost(data, request=...)`.
+"""
+
+from xborder.pricing.batch import BATCH_COLUMNS, BatchResult, parse_quote_row, quote_batch
+from xborder.pricing.errors import (
+    DateOutsideData,
+    FxRateMissing,
+    MarketFactMissing,
+    MissingQuantity,
+    NoTariffData,
+    PricingInputInvalid,
+    UnsupportedRate,
+)
+from xborder.pricing.fx import (
+    EcbReferenceRates,
+    FredMonthlyRates,
+    FxProvider,
+    FxQuote,
+    FxUpdateFailed,
+    update_ecb_rates,
+)
+from xborder.pricing.landed_cost import compute_landed_cost
+from xborder.pricing.model import (
+    DeMinimisOutcome,
+    FactRef,
+    Gap,
+    LandedCost,
+    MarketFacts,
+    QuoteContext,
+    QuoteLine,
+    QuoteRequest,
+)
+from xborder.pricing.serialize import landed_cost_to_dict
+from xborder.pricing.service import PricingData, quote_landed_cost
+from xborder.pricing.tariffs import import_schedule_version, list_schedule_versions
+
+__all__ = [
+    "BATCH_COLUMNS",
+    "BatchResult",
+    "DateOutsideData",
+    "DeMinimisOutcome",
+    "EcbReferenceRates",
+    "FactRef",
+    "FredMonthlyRates",
+    "FxProvider",
+    "FxQuote",
+    "FxRateMissing",
+    "FxUpdateFailed",
+    "Gap",
+    "LandedCost",
+    "MarketFactMissing",
+    "MarketFacts",
+    "MissingQuantity",
+    "NoTariffData",
+    "PricingData",
+    "PricingInputInvalid",
+    "QuoteContext",
+    "QuoteLine",
+    "QuoteRequest",
+    "UnsupportedRate",
+    "compute_landed_cost",
+    "import_schedule_version",
+    "landed_cost_to_dict",
+    "list_schedule_versions",
+    "parse_quote_row",
+    "quote_batch",
+    "quote_landed_cost",
+    "update_ecb_rates",
+]

@@ -1,0 +1,135 @@
+"""Pricing use cases: resolve schedules, market facts and FX into a QuoteContext, then call the pure core.
+
+`PricingData` caches what quotes share (schedules, facts per market and date, contexts per plan key), so the
+single-quote and batch paths run the same code; batch just reuses the cache across rows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from pathlib import Path
+
+from xborder.kernel import ErrorDetail, country_code, hs_code
+from xborder.pricing.errors import PricingInputInvalid
+from xborder.pricing.fx.base import FxProvider, FxQuote
+from xborder.pricing.landed_cost import compute_landed_cost
+from xborder.pricing.market_facts import load_market_facts, thresholds_of
+from xborder.pricing.measures import resolve_measures
+from xborder.pricing.model import LandedCost, MarketFacts, QuoteContext, QuoteRequest
+from xborder.pricing.rates import Greatest, Least, Rate, Specific, Sum
+from xborder.pricing.schedules import Schedule, load_schedule, schedule_key_for
+
+__all__ = ["PlanKey", "PricingData", "quote_landed_cost"]
+
+STALE_TARIFF_DAYS = 365
+
+
+@dataclass(frozen=True, slots=True)
+class PlanKey:
+    """What two quotes must share to share a QuoteContext."""
+
+    destination: str
+    origin: str
+    hs_code: str
+    channel: str
+    on: date
+    currencies: tuple[str, ...]
+    seller_currency: str | None
+
+
+def _specific_currencies(rate: Rate) -> set[str]:
+    if isinstance(rate, Specific):
+        return {rate.currency}
+    if isinstance(rate, Sum | Greatest | Least):
+        return set().union(*(_specific_currencies(t) for t in rate.terms))
+    return set()
+
+
+class PricingData:
+    """Loaded reference data for quoting: schedules (+ imported overlay), market facts, one FX provider."""
+
+    def __init__(self, *, fx: FxProvider, overlay_dir: Path | None = None, allow_latest_fx: bool = False) -> None:
+        self.fx = fx
+        self.overlay_dir = overlay_dir
+        self.allow_latest_fx = allow_latest_fx
+        self._schedules: dict[str, Schedule] = {}
+        self._facts: dict[tuple[str, date], MarketFacts] = {}
+        self._contexts: dict[PlanKey, QuoteContext] = {}
+
+    def schedule(self, key: str) -> Schedule:
+        found = self._schedules.get(key)
+        if found is None:
+            found = self._schedules[key] = load_schedule(key, overlay_dir=self.overlay_dir)
+        return found
+
+    def facts(self, market: str, on: date) -> MarketFacts:
+        found = self._facts.get((market, on))
+        if found is None:
+            found = self._facts[(market, on)] = load_market_facts(market, on)
+        return found
+
+    def _fx(self, base: str, quote: str, on: date) -> FxQuote:
+        return self.fx.quote(base, quote, on, allow_latest=self.allow_latest_fx)
+
+    def context(self, req: QuoteRequest) -> QuoteContext:
+        currencies = {req.goods_value.currency}
+        for money in (req.shipping, req.insurance):
+            if money is not None:
+                currencies.add(money.currency)
+        key = PlanKey(req.destination, req.origin, req.hs_code, req.channel, req.on, tuple(sorted(currencies)),
+                      req.seller_currency)
+        found = self._contexts.get(key)
+        if found is None:
+            found = self._contexts[key] = self._build(req, currencies)
+        return found
+
+    def _build(self, req: QuoteRequest, currencies: set[str]) -> QuoteContext:
+        facts = self.facts(req.destination, req.on)
+        schedule = self.schedule(schedule_key_for(req.destination))
+        version = schedule.version_on(req.on)
+        base = schedule.line(req.hs_code, req.on)
+        measures, gaps = resolve_measures(schedule.measures, origin=req.origin, channel=req.channel,
+                                          hs=req.hs_code, on=req.on)
+        dest = facts.currency
+        pairs = {(c, dest) for c in currencies}
+        pairs |= {(c, dest) for c in _specific_currencies(base.rate)}
+        for rm in measures:
+            pairs |= {(c, dest) for c in _specific_currencies(rm.rate)}
+            for cond in (rm.measure.value_above, rm.measure.value_at_most):
+                if cond is not None:
+                    pairs.add((dest, cond.currency))
+        pairs |= {(dest, t.currency) for t in thresholds_of(facts)}
+        if req.seller_currency is not None:
+            pairs.add((dest, req.seller_currency))
+        fx = tuple(self._fx(b, q, req.on) for b, q in sorted(pairs) if b != q)
+        warnings = []
+        if req.on - version.data_as_of > timedelta(days=STALE_TARIFF_DAYS):
+            warnings.append(f"tariff data {version.id} is as of {version.data_as_of}; rates may have changed by "
+                            f"{req.on} (refresh with `xborder tariffs import`)")
+        versions = (f"schedule:{version.id}", *(f"measure:{rm.measure.id}@{rm.version.valid_from}" for rm in measures),
+                    *(f"fx:{q.base}{q.quote}@{q.rate_date}" for q in fx))
+        return QuoteContext(facts=facts, base=base, measures=measures, gaps=gaps, fx=fx, warnings=tuple(warnings),
+                            versions=versions)
+
+
+def normalize_request(req: QuoteRequest) -> QuoteRequest:
+    """Check and normalize codes so that errors name the field."""
+    from dataclasses import replace
+
+    try:
+        origin = country_code(req.origin, field="origin")
+        destination = country_code(req.destination, field="destination")
+        code = hs_code(req.hs_code)
+    except Exception as exc:
+        raise PricingInputInvalid(str(exc), details=[ErrorDetail(str(exc), code=PricingInputInvalid.code)]) from None
+    if len(code) < 6:
+        raise PricingInputInvalid(f"hs_code: {req.hs_code!r} is a chapter or heading; give at least 6 digits",
+                                  details=[ErrorDetail("need 6+ digits", field="hs_code")])
+    return replace(req, origin=origin, destination=destination, hs_code=code)
+
+
+def quote_landed_cost(data: PricingData, *, request: QuoteRequest) -> LandedCost:
+    """Quote one product line: duties, taxes, fees, de minimis and totals, each line sourced and dated."""
+    req = normalize_request(request)
+    return compute_landed_cost(req, data.context(req))
