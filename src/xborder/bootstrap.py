@@ -12,9 +12,10 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from xborder.db import make_engine, make_session_factory
-from xborder.jobs import HandlerRegistry
-from xborder.kernel import Clock, Event, SystemClock
+from xborder import catalog
+from xborder.db import make_engine, make_session_factory, transaction
+from xborder.jobs import ClaimedJob, HandlerRegistry, ProgressReporter
+from xborder.kernel import Clock, ErrorDetail, Event, SystemClock, ValidationFailed
 from xborder.settings import Settings
 
 __all__ = ["Container", "bootstrap"]
@@ -43,9 +44,31 @@ class Container:
 def bootstrap(settings: Settings, *, clock: Clock | None = None) -> Container:
     settings.data_dir.mkdir(parents=True, exist_ok=True)
     engine = make_engine(settings.resolved_database_url(), echo=settings.sql_echo)
-    return Container(
+    container = Container(
         settings=settings,
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
     )
+    _register_job_handlers(container)
+    return container
+
+
+def _register_job_handlers(container: Container) -> None:
+    limits = container.settings.imports
+
+    def import_catalog(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
+        # All-or-nothing in one transaction, so a job re-run after a crash starts from a clean catalog.
+        with transaction(factory) as session:
+            report = catalog.import_products(
+                session, organization_id=job.organization_id, filename=str(job.payload.get("filename", "upload")),
+                content=job.input or b"", dry_run=bool(job.payload.get("dry_run")), limits=limits,
+                progress=lambda done, total: progress(done, total, None))
+        if report.errors:  # the console shows job.error.details as the error report
+            raise ValidationFailed(
+                f"{len(report.errors)} problem(s) in {report.filename}; nothing was imported",
+                code="catalog.import_rejected",
+                details=[ErrorDetail(i.message, field=i.column, row=i.row, code=i.code) for i in report.errors])
+        return report.model_dump(mode="json")
+
+    container.job_handlers.register("catalog.import", import_catalog)

@@ -17,6 +17,6 @@ OPENAPI_TAGS = [
 
 
 def api_routers() -> list[APIRouter]:
-    from xborder.web.api import auth, hs, jobs, markets
+    from xborder.web.api import auth, catalog, hs, jobs, markets
 
-    return [auth.router, jobs.router, markets.router, hs.router]
+    return [auth.router, catalog.router, jobs.router, markets.router, hs.router]

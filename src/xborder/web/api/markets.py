@@ -53,7 +53,7 @@ def get_market(cc: str, principal: ApiPrincipal, container: ContainerDep,
     day = on or container.clock.today()
     item = markets.market(cc)
     facts = []
-    for key in item.keys():  # noqa: SIM118 - Market is not a mapping
+    for key in item.fact_keys():
         try:
             version = item.fact_on(key, day)
         except FactNotFound:  # the fact's data starts after `day`: absent, never invented
