@@ -28,7 +28,9 @@ __all__ = ["HsHit", "hs_search"]
 MatchKind = Literal["code", "alias", "text"]
 
 _K1, _B = 1.2, 0.5
-_PARENT_WEIGHT = 0.35  # a subheading like "Other" is only findable through its heading's words
+_PARENT_WEIGHT = 0.35
+_CHAPTER_ZH_WEIGHT = 0.3
+_UNIGRAM_QUERY_WEIGHT = 0.3  # a subheading like "Other" is only findable through its heading's words
 _ALIAS_FIELD_WEIGHT = 1.2
 _SYNONYM_WEIGHT = 0.6
 _FUZZY_WEIGHT = 0.7
@@ -131,8 +133,14 @@ def _index() -> _Index:
             continue
         bag: dict[str, float] = defaultdict(float)
         _add_text(bag, entry, 1.0)
-        if entry.level == 6 and entry.parent in entries:
-            _add_text(bag, entries[entry.parent], _PARENT_WEIGHT)
+        parent = entries.get(entry.parent or "")
+        if entry.level == 6 and parent is not None:
+            _add_text(bag, parent, _PARENT_WEIGHT)
+        chapter = entries.get(entry.code[:2])
+        if chapter and chapter.description_zh and not entry.description_zh and not (parent and parent.description_zh):
+            # untranslated headings stay findable in Chinese through their chapter title (faintly)
+            for gram in zh_grams(chapter.description_zh, unigrams=True):
+                bag[gram] += _CHAPTER_ZH_WEIGHT
         for term, weight in alias_terms.get(entry.code, {}).items():
             bag[term] += _ALIAS_FIELD_WEIGHT * weight
         doc_id = len(doc_codes)
