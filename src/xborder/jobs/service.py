@@ -10,7 +10,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import select, update
+from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from xborder.jobs.errors import JobNotFound
@@ -177,8 +177,9 @@ def record_progress(session: Session, *, job_id: str, worker_id: str, done: int,
 
 def complete_job(session: Session, *, job_id: str, worker_id: str, result: dict[str, Any], now: datetime,
                  message: str | None = None) -> bool:
+    # A finished job is at 100% even when the handler's last progress report was throttled away.
     values: dict[str, Any] = {"status": "succeeded", "result": result, "finished_at": now, "heartbeat_at": now,
-                              "locked_by": None}
+                              "locked_by": None, "progress_done": func.coalesce(Job.progress_total, Job.progress_done)}
     if message is not None:
         values["message"] = message
     done = session.execute(update(Job).where(_owned(job_id, worker_id)).values(**values)

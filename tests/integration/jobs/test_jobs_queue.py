@@ -43,7 +43,7 @@ def test_enqueue_claim_complete(session_factory, orgs, clock):
         assert jobs.complete_job(s, job_id=job.id, worker_id="w1", result={"ok": True}, now=clock.now())
     with transaction(session_factory) as s:
         done = jobs.get_job(s, organization_id=org, job_id=job.id)
-    assert done.status == "succeeded" and done.result == {"ok": True} and done.progress_done == 5
+    assert done.status == "succeeded" and done.result == {"ok": True} and done.progress_done == 10  # 100% when done
 
 
 def test_fail_records_error_details(session_factory, orgs, clock):
