@@ -63,7 +63,8 @@ def main() -> None:
     else:
         for key, value in figures.items():
             print(f"{key:28} {value}")
-    slow = [q for q in QUERIES if _time(hs_search, q) > 0.02]
+    # the median of five runs, so one scheduling hiccup on a busy machine does not fail the budget
+    slow = [q for q in QUERIES if statistics.median(_time(hs_search, q) for _ in range(5)) > 0.02]
     if figures["first_query_incl_build_s"] > 1.0 or slow:
         print(f"over budget: build {figures['first_query_incl_build_s']} s, slow queries {slow}", file=sys.stderr)
         sys.exit(1)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import cache
 
 _WORD = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CJK = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+")
@@ -26,6 +27,7 @@ def normalize(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower()
 
 
+@cache
 def stem(word: str) -> str:
     """Fold plurals and a few verb endings so "batteries" ~ "battery", "dryers" ~ "dryer", "boxes" ~ "box"."""
     if word in _IRREGULAR:

@@ -74,7 +74,7 @@ class _Index:
     aliases: list[_Alias]
     alias_by_token: dict[str, list[int]]
     synonyms: dict[str, set[str]]
-    vocabulary: list[str]
+    vocabulary: dict[str, list[str]]
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -125,17 +125,18 @@ def _index() -> _Index:
             # max, not sum: twenty phone aliases must not make "phone" outweigh the whole description
             alias_terms[alias.code][term] = max(alias_terms[alias.code][term], alias.weight)
 
+    own = {code: _own_terms(entry) for code, entry in entries.items()}
     doc_codes: list[str] = []
     doc_len: list[float] = []
     postings: dict[str, list[tuple[int, float]]] = defaultdict(list)
     for entry in entries.values():
         if entry.level not in (4, 6):
             continue
-        bag: dict[str, float] = defaultdict(float)
-        _add_text(bag, entry, 1.0)
+        bag: dict[str, float] = defaultdict(float, own[entry.code])
         parent = entries.get(entry.parent or "")
         if entry.level == 6 and parent is not None:
-            _add_text(bag, parent, _PARENT_WEIGHT)
+            for term, weight in own[parent.code].items():
+                bag[term] += _PARENT_WEIGHT * weight
         chapter = entries.get(entry.code[:2])
         if chapter and chapter.description_zh and not entry.description_zh and not (parent and parent.description_zh):
             # untranslated headings stay findable in Chinese through their chapter title (faintly)
@@ -154,18 +155,24 @@ def _index() -> _Index:
     for i, alias in enumerate(aliases):
         for key in alias.en or {alias.zh[:1]}:
             alias_by_token[key].append(i)
-    vocabulary = sorted(t for t in postings if not t.startswith(("z:", "u:")) and len(t) >= 4)
+    # fuzzy matching only compares words with the same first letter: typos rarely hit it, and it is 20x faster
+    vocabulary: dict[str, list[str]] = defaultdict(list)
+    for term in sorted(postings):
+        if not term.startswith(("z:", "u:")) and len(term) >= 4:
+            vocabulary[term[0]].append(term)
     return _Index(entries, dict(postings), doc_codes, doc_len, sum(doc_len) / n, idf, aliases,
-                  dict(alias_by_token), _load_synonyms(), vocabulary)
+                  dict(alias_by_token), _load_synonyms(), dict(vocabulary))
 
 
-def _add_text(bag: dict[str, float], entry: HsEntry, weight: float) -> None:
+def _own_terms(entry: HsEntry) -> dict[str, float]:
+    bag: dict[str, float] = defaultdict(float)
     for token in en_tokens(entry.description_en):
-        bag[token] += weight
+        bag[token] += 1.0
     if entry.description_zh:
         for gram in zh_grams(entry.description_zh, unigrams=True):
             # unigrams are kept faint: they only matter for one-character queries such as 鞋
-            bag[gram] += weight * (0.2 if gram.startswith("u:") else 1.0)
+            bag[gram] += 0.2 if gram.startswith("u:") else 1.0
+    return bag
 
 
 def _resolve(index: _Index, words: list[str]) -> dict[str, float]:
@@ -176,7 +183,7 @@ def _resolve(index: _Index, words: list[str]) -> dict[str, float]:
             resolved[word] = 1.0
         elif len(word) >= 4:
             # typo tolerance ("bluetoth", "headphnes"): nearest indexed word, if close enough
-            best = process.extractOne(word, index.vocabulary, score_cutoff=85)
+            best = process.extractOne(word, index.vocabulary.get(word[0], ()), score_cutoff=85)
             if best is not None:
                 resolved.setdefault(best[0], _FUZZY_WEIGHT)
     return resolved
