@@ -91,7 +91,8 @@ def cell_text(value: Any, name: str) -> str | None:
         if name == "hs_code" and len(text) % 2:
             text = "0" + text
     elif isinstance(value, float):
-        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else repr(value)
+        # repr is the shortest text that reads back as the same double; print it without an exponent
+        text = str(int(value)) if value.is_integer() and abs(value) < 1e15 else format(Decimal(repr(value)), "f")
     elif isinstance(value, Decimal):
         text = format(value, "f")
     elif isinstance(value, datetime | date):
