@@ -28,13 +28,13 @@ def main() -> None:
     args = parser.parse_args()
 
     rss_before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start, cpu_start = time.perf_counter(), time.process_time()
     from xborder.reference import hs_search
     from xborder.reference.hs_search import _index
 
     imported = time.perf_counter()
     hs_search("warm-up")  # first call loads the nomenclature and builds the index
-    built = time.perf_counter()
+    built, cpu_built = time.perf_counter(), time.process_time()
     rss_after = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
     index = _index()
 
@@ -49,6 +49,7 @@ def main() -> None:
         "python": sys.version.split()[0],
         "import_s": round(imported - start, 3),
         "first_query_incl_build_s": round(built - imported, 3),
+        "import_and_build_cpu_s": round(cpu_built - cpu_start, 3),  # independent of other load on the machine
         "index_docs": len(index.doc_codes),
         "index_terms": len(index.postings),
         "aliases": len(index.aliases),
@@ -65,8 +66,8 @@ def main() -> None:
             print(f"{key:28} {value}")
     # the median of five runs, so one scheduling hiccup on a busy machine does not fail the budget
     slow = [q for q in QUERIES if statistics.median(_time(hs_search, q) for _ in range(5)) > 0.02]
-    if figures["first_query_incl_build_s"] > 1.0 or slow:
-        print(f"over budget: build {figures['first_query_incl_build_s']} s, slow queries {slow}", file=sys.stderr)
+    if figures["import_and_build_cpu_s"] > 1.0 or slow:
+        print(f"over budget: build {figures['import_and_build_cpu_s']} s CPU, slow queries {slow}", file=sys.stderr)
         sys.exit(1)
 
 
