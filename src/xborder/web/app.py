@@ -68,6 +68,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
                      "cursor-paginated (`cursor`, `limit`). Creating POSTs accept an `Idempotency-Key` header."),
         openapi_url=f"{API_PREFIX}/openapi.json",
         docs_url=f"{API_PREFIX}/docs",
+        swagger_ui_oauth2_redirect_url=f"{API_PREFIX}/docs/oauth2-redirect",
         redoc_url=None,
         openapi_tags=OPENAPI_TAGS,
         lifespan=lifespan,
