@@ -96,6 +96,8 @@ def run_import(session: Session, *, organization_id: str, filename: str, content
         report.file_format, report.encoding = sheet.file_format, sheet.encoding
         headers = map_headers(sheet.header)
         header_errors, report.warnings = _header_issues(headers, sheet.header_row)
+        report.warnings += [ImportIssue(row=None, column=None, code=code, message=message)
+                            for code, message in sheet.warnings]
         if header_errors:
             report.errors = header_errors
             return report

@@ -11,7 +11,7 @@ import csv
 import io
 import zipfile
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from xborder.kernel import DomainError
@@ -48,6 +48,7 @@ class Sheet:
     header_row: int
     rows: Iterator[tuple[int, list[Cell]]]
     estimated_rows: int
+    warnings: list[tuple[str, str]] = field(default_factory=list)  # (code, message)
 
 
 def decode_csv(content: bytes) -> tuple[str, str]:
@@ -108,8 +109,13 @@ def _csv_sheet(content: bytes, limits: ImportLimits) -> Sheet:
     stream = guarded()
     header_row, header = _first_non_blank(stream)
     estimated = max(text.count("\n") - header_row + 1, 0)
-    return Sheet("csv", encoding, [str(h) for h in header], header_row,
-                 _limited(stream, limits, len(header), check_length=True), estimated)
+    sheet = Sheet("csv", encoding, [str(h) for h in header], header_row,
+                  _limited(stream, limits, len(header), check_length=True), estimated)
+    if not text.endswith(("\n", "\r")):
+        # Excel ends every row with CRLF; a missing final line break can mean the last row was cut short.
+        sheet.warnings.append(("catalog.no_final_newline", "the file does not end with a line break: if it was "
+                               "cut off, check that the last row is complete"))
+    return sheet
 
 
 def check_xlsx_container(content: bytes, limits: ImportLimits) -> None:

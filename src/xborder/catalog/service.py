@@ -220,7 +220,8 @@ def update_variant(session: Session, *, organization_id: str, variant_id: str, p
 
 def delete_variant(session: Session, *, organization_id: str, variant_id: str) -> None:
     """Delete one SKU; its product stays (with no variants) until deleted itself."""
-    session.delete(_variant(session, organization_id, variant_id))
+    variant = _variant(session, organization_id, variant_id)
+    variant.product.variants.remove(variant)  # delete-orphan: keeps the loaded collection in step
     session.flush()
 
 
