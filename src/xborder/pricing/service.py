@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from pathlib import Path
 
-from xborder.kernel import ErrorDetail, country_code, hs_code
+from xborder.kernel import DomainError, ErrorDetail, country_code, hs_code
 from xborder.pricing.errors import PricingInputInvalid
 from xborder.pricing.fx.base import FxProvider, FxQuote
 from xborder.pricing.landed_cost import compute_landed_cost
@@ -55,7 +55,7 @@ class PricingData:
         self.allow_latest_fx = allow_latest_fx
         self._schedules: dict[str, Schedule] = {}
         self._facts: dict[tuple[str, date], MarketFacts] = {}
-        self._contexts: dict[PlanKey, QuoteContext] = {}
+        self._contexts: dict[PlanKey, QuoteContext | DomainError] = {}
 
     def schedule(self, key: str) -> Schedule:
         found = self._schedules.get(key)
@@ -81,7 +81,13 @@ class PricingData:
                       req.seller_currency)
         found = self._contexts.get(key)
         if found is None:
-            found = self._contexts[key] = self._build(req, currencies)
+            try:
+                found = self._build(req, currencies)
+            except DomainError as exc:
+                found = exc  # a plan that fails (unknown HS, no FX...) fails the same way for every row sharing it
+            self._contexts[key] = found
+        if isinstance(found, DomainError):
+            raise found.with_traceback(None)
         return found
 
     def _build(self, req: QuoteRequest, currencies: set[str]) -> QuoteContext:
