@@ -16,7 +16,7 @@ from xborder.compliance.evaluate import (
     evaluate_batch,
     evaluate_product,
 )
-from xborder.compliance.packs import RuleLibrary, load_library, load_library_from, parse_library
+from xborder.compliance.packs import RuleLibrary, load_library, load_library_from, packs_root, parse_library
 from xborder.compliance.schema import Kind, Rule, Severity
 
 __all__ = [
@@ -40,5 +40,6 @@ __all__ = [
     "facts_from_mapping",
     "load_library",
     "load_library_from",
+    "packs_root",
     "parse_library",
 ]

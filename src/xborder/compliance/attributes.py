@@ -47,7 +47,8 @@ ATTRIBUTES: dict[str, AttributeSpec] = {s.name: s for s in (
     AttributeSpec("category", "text", "seller's category path"),
     AttributeSpec("brand", "text", "brand name"),
     AttributeSpec("materials", "list", "materials / composition, one item per material"),
-    AttributeSpec("battery_chemistry", "enum", "battery chemistry; 'none' when the product has no battery",
+    AttributeSpec("battery_chemistry", "enum", "battery chemistry; 'none' when the product has no battery "
+                  "(also derived from battery_packing = none)",
                   _BATTERY_CHEMISTRIES),
     AttributeSpec("battery_wh", "number", "battery energy in Wh (per battery)"),
     AttributeSpec("battery_packing", "enum", "how the battery travels with the product",
@@ -166,6 +167,9 @@ def facts_from_mapping(sku: str, row: Mapping[str, Any]) -> ProductFacts:
             values.setdefault("voltage_max_v", _number(parts[-1], name))
         elif name in ATTRIBUTES and ATTRIBUTES[name].derived_from is None:
             values[name] = _normalize(name, value)
+    # the catalog records "no battery" as battery_packing = none; rules read it as battery_chemistry = none
+    if values.get("battery_packing") == "none" and "battery_chemistry" not in values:
+        values["battery_chemistry"] = "none"
     if "wireless_bands" in values:
         values["radio_technologies"] = radio_technologies(values["wireless_bands"])
     return ProductFacts(sku=sku, values=values)

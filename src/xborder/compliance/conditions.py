@@ -45,7 +45,8 @@ class Leaf:
     def describe(self) -> str:
         v = self.value
         if self.op == "hs":
-            return "hs_code in " + ", ".join(f"{p}*" for p in v)
+            shown = ", ".join(f"{p}*" for p in v[:4])
+            return f"hs_code in {shown}" + (f" (+{len(v) - 4} more)" if len(v) > 4 else "")
         if self.op == "hs_range":
             return f"hs_code in {v[0]}–{v[1]}"
         if self.op in _NUMERIC_OPS:

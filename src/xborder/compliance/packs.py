@@ -22,7 +22,7 @@ import yaml
 from xborder.compliance.schema import PackFile, Rule, parse_pack_file
 from xborder.kernel import ErrorDetail, NotFound, ValidationFailed
 
-__all__ = ["RuleLibrary", "load_library", "load_library_from", "parse_library"]
+__all__ = ["RuleLibrary", "load_library", "load_library_from", "packs_root", "parse_library"]
 
 _RULES = "rules.yaml"
 _SHARED = frozenset({"eu", "intl"})  # folders that hold rules other packs extend, not a market of their own
@@ -146,7 +146,8 @@ def parse_library(documents: Mapping[str, Any]) -> RuleLibrary:
     return RuleLibrary(packs=packs, rules=rules, digest=digest)
 
 
-def _shipped_root() -> Path:
+def packs_root() -> Path:
+    """Folder of the shipped packs (`markets/jurisdictions`), each market's rules.yaml beside its facts.yaml."""
     return Path(str(resources.files("xborder.markets").joinpath("jurisdictions")))
 
 
@@ -161,7 +162,7 @@ def _read_tree(root: Path) -> dict[str, Any]:
 @cache
 def load_library() -> RuleLibrary:
     """The packs shipped beside the market facts (cached; `load_library.cache_clear()` after edits)."""
-    return parse_library(_read_tree(_shipped_root()))
+    return parse_library(_read_tree(packs_root()))
 
 
 def _bundle(data: Any, source: str) -> dict[str, Any]:
