@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_UP, Decimal
+from typing import Literal
 
 from xborder.kernel import Money, currency_exponent
 from xborder.markets import DeMinimisThreshold, de_minimis_applies
@@ -71,8 +72,8 @@ def _basis_values(goods: Decimal, transport: Decimal, customs: Decimal) -> dict[
             "fair_retail_value": goods}
 
 
-def _decide(kind: str, ref: FactRef, thresholds: Sequence[DeMinimisThreshold], values: dict[str, Decimal],
-            ctx: QuoteContext, req: QuoteRequest, currency: str) -> DeMinimisOutcome:
+def _decide(kind: Literal["duty", "tax"], ref: FactRef, thresholds: Sequence[DeMinimisThreshold],
+            values: dict[str, Decimal], ctx: QuoteContext, req: QuoteRequest, currency: str) -> DeMinimisOutcome:
     """Group thresholds by (basis, currency) so each group is compared on its own basis, then keep the decision the
     markets helper made for the most specific matching entry."""
     best: DeMinimisOutcome | None = None
@@ -94,10 +95,10 @@ def _decide(kind: str, ref: FactRef, thresholds: Sequence[DeMinimisThreshold], v
         if rank > best_rank:
             best_rank = rank
             best = DeMinimisOutcome(kind, decision.applies, entry, value, decision.collection, decision.reason,
-                                    ref.source, ref.effective_from)  # type: ignore[arg-type]
+                                    ref.source, ref.effective_from)
     if best is None:
         reason = "no de minimis in force" if not thresholds else "no de minimis matches this origin and channel"
-        return DeMinimisOutcome(kind, False, None, None, None, reason, ref.source,  # type: ignore[arg-type]
+        return DeMinimisOutcome(kind, False, None, None, None, reason, ref.source,
                                 ref.effective_from)
     return best
 
