@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import io
 import logging
+import os
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
@@ -86,7 +87,10 @@ def _compile_one(po: Path, mo: Path) -> bytes:
     write_mo(buffer, catalog, use_fuzzy=False)
     data = buffer.getvalue()
     try:
-        mo.write_bytes(data)
+        # Write then rename, so a concurrent process (several workers starting) never reads a half-written file.
+        partial = mo.with_name(f".{mo.name}.{os.getpid()}.tmp")
+        partial.write_bytes(data)
+        os.replace(partial, mo)
     except OSError as exc:  # read-only install: keep the compiled catalog in memory only
         log.info("cannot write %s (%s); using the compiled catalog from memory", mo, exc)
     return data

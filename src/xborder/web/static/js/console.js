@@ -16,7 +16,7 @@
     });
     if (!labels.length) { return; }
     var animate = el.dataset.animation !== "false" && !/[?&]animation=0\b/.test(window.location.search);
-    var chart = window.echarts.init(el, null, { renderer: "svg" });
+    var chart = window.echarts.init(el, null, { renderer: "canvas" });
     chart.setOption({
       animation: animate,
       grid: { left: 48, right: 16, top: 24, bottom: 64, containLabel: true },

@@ -1,0 +1,164 @@
+"""End to end in headless Chromium: sign in, switch to 中文, import a catalog, watch it finish, search, open a market.
+
+Needs Debian's `chromium` and Python playwright (no `playwright install`). Skipped when either is missing, unless
+XBORDER_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run. Screenshots go to test-artifacts/.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from xborder import identity
+from xborder.db import transaction
+from xborder.db.migrate import upgrade
+from xborder.settings import SecuritySettings, Settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+DEMO_FILE = ROOT / "src" / "xborder" / "demo" / "data" / "shengyue_catalog_zh.csv"
+FIXTURE_FILE = Path(__file__).with_name("catalog_small.csv")
+EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Python playwright is not installed (pip install playwright)")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The real app under uvicorn in a thread, on a fresh SQLite workspace with one organization and user."""
+    import uvicorn
+
+    from xborder.web.app import create_app
+
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("workspace"), security=security, job_runner="inprocess")
+    app = create_app(settings)
+    container = app.state.container
+    upgrade(container.engine)
+    with transaction(container.session_factory) as session:
+        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
+        # English as the stored preference, so the test proves the switch to 中文 works and sticks.
+        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
+                                    settings=security, locale="en")
+        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-e2e", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_console_journey_in_chromium(chromium_path: str, base_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    catalog_file = DEMO_FILE if DEMO_FILE.is_file() else FIXTURE_FILE
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+        # Sign in (the sign-in page speaks the console default, Chinese).
+        page.goto(f"{base_url}/catalog")
+        expect(page).to_have_url(f"{base_url}/login?next=/catalog")
+        expect(page.locator("h1")).to_have_text("登录")
+        page.screenshot(path=str(ARTIFACTS / "01-login.png"))
+        page.get_by_label("邮箱").fill(EMAIL)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.locator("form.form button[type=submit]").click()
+        expect(page).to_have_url(f"{base_url}/catalog")
+        expect(page.locator("h1")).to_have_text("Catalog")  # the user's stored language
+
+        # Switch to 中文: persisted for the user.
+        page.locator(".lang-switch button[value='zh-CN']").click()
+        expect(page.locator("h1")).to_have_text("商品库")
+        expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
+
+        # Import a catalog file and wait for the progress to finish.
+        page.get_by_role("link", name="导入", exact=True).click()
+        page.locator("#f-file").set_input_files(str(catalog_file))
+        page.get_by_role("button", name="开始导入").click()
+        expect(page.locator("#import-job")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "02-import-progress.png"))
+        expect(page.locator("#import-job[data-status='succeeded']")).to_be_visible(timeout=90_000)
+        expect(page.locator("#import-job")).to_contain_text("导入完成")
+        page.screenshot(path=str(ARTIFACTS / "03-import-done.png"), full_page=True)
+
+        # Search the catalog (htmx swaps the results in; without htmx the form submits normally).
+        page.goto(f"{base_url}/catalog")
+        page.locator("#f-q").fill("蓝牙耳机")
+        page.locator("#f-q").press("Enter")
+        results = page.locator("#catalog-results")
+        expect(results).to_contain_text("蓝牙耳机")
+        expect(results.locator("tbody tr").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "04-catalog-search.png"), full_page=True)
+
+        # Dashboard with its chart (ECharts when fetched; the data table otherwise), animation off.
+        page.goto(f"{base_url}/?animation=0")
+        expect(page.locator("h1")).to_have_text("概览")
+        if page.locator("script[src='/static/vendor/echarts.min.js']").count():
+            expect(page.locator("#chart-hs[data-chart-ready='true']")).to_be_attached()
+            expect(page.locator("#chart-hs canvas").first).to_be_attached()
+        else:
+            expect(page.locator("#chart-hs-table")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "05-dashboard.png"), full_page=True)
+
+        # A market page: facts in force with sources, calendar, de minimis history.
+        page.get_by_role("link", name="市场", exact=True).click()
+        page.get_by_role("link", name="德国").click()
+        expect(page.locator("h1")).to_contain_text("德国")
+        expect(page.locator("#deminimis-title")).to_have_text("免税额度历史")
+        expect(page.locator("#market-detail a[href^='https://']").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "06-market-de.png"), full_page=True)
+
+        page.goto(f"{base_url}/hs?q=%E8%93%9D%E7%89%99%E8%80%B3%E6%9C%BA")
+        expect(page.locator("#hs-results")).to_contain_text("8518")
+        page.screenshot(path=str(ARTIFACTS / "07-hs-search.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"
