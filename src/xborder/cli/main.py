@@ -5,7 +5,9 @@ from __future__ import annotations
 import typer
 
 from xborder.cli import catalog as catalog_cli
+from xborder.cli import compliance as compliance_cli
 from xborder.cli import hs as hs_cli
+from xborder.cli import inventory as inventory_cli
 from xborder.cli import markets as markets_cli
 from xborder.cli import pricing as pricing_cli
 from xborder.cli import server as server_cli
@@ -28,6 +30,9 @@ app.add_typer(hs_cli.app, name="hs")
 app.command("quote")(pricing_cli.quote)
 app.add_typer(pricing_cli.fx_app, name="fx")
 app.add_typer(pricing_cli.tariffs_app, name="tariffs")
+app.add_typer(compliance_cli.compliance_app, name="compliance")
+app.add_typer(compliance_cli.rules_app, name="rules")
+app.command("forecast")(inventory_cli.forecast)
 
 if __name__ == "__main__":
     app()
