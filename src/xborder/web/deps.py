@@ -53,7 +53,7 @@ _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
                        description="Console session; unsafe methods also need the X-CSRF-Token header")
 
 
-def get_container(request: Request) -> Container:
+async def get_container(request: Request) -> Container:  # async: no thread hop for a plain attribute read
     container: Container = request.app.state.container
     return container
 

@@ -103,7 +103,8 @@ def test_dashboard_counts_and_chart_table(client, org_a, console_login):
     console_login(client, org_a.owner_email)
     page = client.get("/?animation=0").text
     assert 'data-chart-table="chart-hs-table"' in page and 'data-animation="false"' in page
-    assert re.search(r'<th scope="row">85</th>\s*<td class="num" data-value="1">', page)
+    chapter_row = r'<th scope="row" class="mono">85</th>\s*<td>电机、电气设备.*</td>\s*<td class="num" data-value="1">'
+    assert re.search(chapter_row, page)
     assert "/markets/de" in page
 
 

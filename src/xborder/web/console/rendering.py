@@ -18,6 +18,7 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import Environment, FileSystemLoader, select_autoescape
 
+from xborder import reference
 from xborder.kernel import Money
 from xborder.web.console.i18n import SUPPORTED_LOCALES, ConsoleLocale, translations_for
 
@@ -154,6 +155,7 @@ def environment(babel_name: str) -> Environment:
     env.globals["current_locale"] = loc
     env.globals["vendor_available"] = vendor_available
     env.globals["in_force"] = _in_force
+    env.globals["hs_entry"] = reference.hs_lookup
     return env
 
 
