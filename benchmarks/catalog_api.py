@@ -1,0 +1,205 @@
+"""Catalog list/search under load: 100,000 variants, 32 concurrent clients, server-side p50/p95/p99 and requests/s.
+
+Seeds a fresh database through the real import, serves the app with uvicorn in a subprocess and reads each
+response's `Server-Timing: app;dur=<ms>` header. SQLite always; PostgreSQL when XBORDER_BENCH_POSTGRES_URL is set.
+
+    python benchmarks/catalog_api.py [--variants 100000] [--seconds 20] [--clients 32] [--workers 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+from sqlalchemy import text
+
+from xborder import catalog, identity
+from xborder.db import make_engine, make_session_factory, transaction
+from xborder.db.models_registry import metadata
+from xborder.kernel import SystemClock
+from xborder.settings import ImportLimits, SecuritySettings
+
+WORDS = ["wireless", "earbuds", "charger", "cable", "speaker", "lamp", "kettle", "mouse", "keyboard", "adapter",
+         "headphones", "powerbank", "fan", "heater", "blender", "toy", "watch", "scale", "router", "camera"]
+BRANDS = ["Shengyue", "Lumina", "Kettlex", "Voltra", "Aurio", "Pandacraft", "Nordwind", "Sakura"]
+HS = ["851830", "850440", "854442", "851822", "940549", "851671", "847160", "950300", "910219", "852589"]
+SEARCHES = ["wireless", "earbuds 0042", "lumina", "sku-00123", "kettle", "851830", "sakura lamp", "router"]
+
+
+@dataclass
+class Samples:
+    server_ms: dict[str, list[float]] = field(default_factory=lambda: {"list": [], "search": []})
+    client_ms: dict[str, list[float]] = field(default_factory=lambda: {"list": [], "search": []})
+    errors: int = 0
+
+
+def _catalog_csv(variants: int, per_product: int = 10) -> bytes:
+    rng = random.Random(7)
+    lines = ["product_id,sku,variant_name,title,brand,category,hs_code,origin_country,cost_price,cost_currency,"
+             "net_weight_kg"]
+    for i in range(variants):
+        product = i // per_product
+        word = WORDS[product % len(WORDS)]
+        brand = BRANDS[product % len(BRANDS)]
+        lines.append(f"P{product:06d},SKU-{i:06d},model {rng.randint(1, 99)},{brand} {word} {product:04d},{brand},"
+                     f"{word},{HS[product % len(HS)]},CN,"
+                     f"{rng.randint(100, 99999) / 100:.2f},CNY,{rng.randint(10, 5000) / 1000:.3f}")
+    return ("\n".join(lines) + "\n").encode()
+
+
+def seed(url: str, variants: int) -> str:
+    """Create the schema, one organization with a token, and `variants` SKUs; returns the API token."""
+    engine = make_engine(url)
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    factory = make_session_factory(engine)
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    now = SystemClock().now()
+    with transaction(factory) as s:
+        org = identity.create_organization(s, name="Bench Seller", slug="bench")
+        user = identity.create_user(s, email="bench@example.com", password="bench-password", display_name="Bench",
+                                    settings=security)
+        identity.add_member(s, organization_id=org.id, user_id=user.id, role="owner")
+        principal = identity.sign_in(s, email="bench@example.com", password="bench-password", ip=None,
+                                     user_agent=None, settings=security, now=now).principal
+        token = identity.issue_api_token(s, principal=principal, name="bench", now=now).token
+    started = time.perf_counter()
+    with transaction(factory) as s:
+        report = catalog.import_products(s, organization_id=org.id, filename="bench.csv",
+                                         content=_catalog_csv(variants), limits=ImportLimits())
+    if report.errors:
+        raise SystemExit(f"seed import failed: {report.errors[:3]}")
+    print(f"  seeded {report.variants_created:,} variants in {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    with engine.begin() as conn:  # planner statistics, as a running system would have them
+        conn.execute(text("ANALYZE"))
+    engine.dispose()
+    return token
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "XBORDER_DATABASE_URL": url, "XBORDER_DATA_DIR": str(data_dir),
+           "XBORDER_JOB_RUNNER": "external"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "xborder.web.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
+        env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
+                time.sleep(2 * workers)  # the other workers start in parallel; give them a moment
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("uvicorn did not start")
+
+
+async def _client(http: httpx.AsyncClient, samples: Samples, stop_at: float, rng: random.Random) -> None:
+    cursor: str | None = None
+    while time.monotonic() < stop_at:
+        if rng.random() < 0.5:
+            kind, params = "list", {"limit": 50} | ({"cursor": cursor} if cursor else {})
+        else:
+            kind, params = "search", {"q": rng.choice(SEARCHES), "limit": 50}
+        started = time.perf_counter()
+        response = await http.get("/api/v1/variants", params=params)
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            samples.errors += 1
+            continue
+        timing = response.headers.get("server-timing", "")
+        samples.server_ms[kind].append(float(timing.split("dur=", 1)[1]) if "dur=" in timing else elapsed)
+        samples.client_ms[kind].append(elapsed)
+        if kind == "list":
+            # Walk pages, jumping back to the start now and then, so deep cursors are exercised too.
+            cursor = response.json()["next_cursor"] if rng.random() < 0.9 else None
+
+
+async def drive(base: str, token: str, *, clients: int, seconds: float) -> tuple[Samples, float]:
+    samples = Samples()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
+                                 timeout=30) as http:
+        for _ in range(20):  # warm-up: every worker process has finished starting
+            await http.get("/api/v1/variants", params={"limit": 50})
+        started = time.monotonic()
+        stop_at = started + seconds
+        await asyncio.gather(*(_client(http, samples, stop_at, random.Random(i)) for i in range(clients)))
+        return samples, time.monotonic() - started
+
+
+def _pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1] if len(values) > 1 else values[0]
+
+
+def run(backend: str, url: str, data_dir: Path, args: argparse.Namespace) -> list[str]:
+    print(f"[{backend}] seeding {args.variants:,} variants ...", file=sys.stderr)
+    token = seed(url, args.variants)
+    proc, base = serve(url, data_dir, args.workers)
+    try:
+        print(f"[{backend}] {args.clients} clients for {args.seconds:.0f} s against {base}", file=sys.stderr)
+        samples, wall = asyncio.run(drive(base, token, clients=args.clients, seconds=args.seconds))
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    rows = []
+    for kind in ("list", "search"):
+        server = samples.server_ms[kind]
+        rows.append(f"| {backend} | {kind} | {len(server):,} | {len(server) / wall:,.0f} | {_pct(server, 50):.1f} | "
+                    f"{_pct(server, 95):.1f} | {_pct(server, 99):.1f} | {_pct(samples.client_ms[kind], 99):.1f} |")
+    total = sum(len(v) for v in samples.server_ms.values())
+    rows.append(f"| {backend} | all | {total:,} | {total / wall:,.0f} | "
+                f"{_pct(samples.server_ms['list'] + samples.server_ms['search'], 50):.1f} | "
+                f"{_pct(samples.server_ms['list'] + samples.server_ms['search'], 95):.1f} | "
+                f"{_pct(samples.server_ms['list'] + samples.server_ms['search'], 99):.1f} | "
+                f"{_pct(samples.client_ms['list'] + samples.client_ms['search'], 99):.1f} |")
+    if samples.errors:
+        rows.append(f"| {backend} | errors | {samples.errors} | | | | | |")
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--variants", type=int, default=100_000)
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    args = parser.parse_args()
+    rows: list[str] = []
+    with tempfile.TemporaryDirectory(prefix="xborder-bench-") as tmp:
+        data_dir = Path(tmp)
+        rows += run("sqlite", f"sqlite:///{data_dir / 'bench.sqlite3'}", data_dir, args)
+        pg_url = os.environ.get("XBORDER_BENCH_POSTGRES_URL")
+        if pg_url:
+            rows += run("postgresql", pg_url, data_dir, args)
+    print(f"\nCatalog API, {args.variants:,} variants, {args.clients} concurrent clients, {args.seconds:.0f} s, "
+          f"{args.workers} uvicorn worker(s), {os.cpu_count()} CPUs; latencies in ms (server = Server-Timing)\n")
+    print("| backend | request | requests | req/s | server p50 | server p95 | server p99 | client p99 |")
+    print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("\n".join(rows))
+
+
+if __name__ == "__main__":
+    main()
