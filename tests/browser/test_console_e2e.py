@@ -137,6 +137,9 @@ def test_console_journey_in_chromium(chromium_path: str, base_url: str) -> None:
         expect(results).to_contain_text("蓝牙耳机")
         expect(results.locator("tbody tr").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "04-catalog-search.png"), full_page=True)
+        page.set_viewport_size({"width": 390, "height": 844})  # a phone: the layout must still work
+        page.screenshot(path=str(ARTIFACTS / "04b-catalog-search-phone.png"))
+        page.set_viewport_size({"width": 1366, "height": 900})
 
         # Dashboard with its chart (ECharts when fetched; the data table otherwise), animation off.
         page.goto(f"{base_url}/?animation=0")
