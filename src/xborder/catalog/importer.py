@@ -230,7 +230,7 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
     new_products = [{**p.values, "id": p.id, "organization_id": organization_id, "product_ref": p.ref,
                      "created_at": now, "updated_at": now} for p in plans.values() if p.existing is None]
     for batch in _chunks(new_products, BATCH):
-        session.execute(insert(Product), batch)
+        session.execute(insert(Product.__table__), batch)  # Core executemany: no ORM bookkeeping per row
     changed_products = [{**p.values, "id": p.id, "updated_at": now}
                         for p in plans.values() if p.existing is not None and p.values]
     for batch in _chunks(changed_products, BATCH):
@@ -251,7 +251,7 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
                 updates.append({**values, "id": old.id})
     done = 0
     for batch in _chunks(inserts, BATCH):
-        session.execute(insert(Variant), batch)
+        session.execute(insert(Variant.__table__), batch)
         done += len(batch)
         notify(done)
     for batch in _chunks(updates, BATCH):

@@ -9,11 +9,15 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import re
 import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any, Literal
+from xml.parsers import expat
 
+from xborder.catalog.xlsx import XlsxError, first_sheet_path, first_sheet_rows
 from xborder.kernel import DomainError
 from xborder.settings import ImportLimits
 
@@ -149,35 +153,36 @@ def check_xlsx_container(content: bytes, limits: ImportLimits) -> None:
 
 def _xlsx_sheet(content: bytes, limits: ImportLimits) -> Sheet:
     check_xlsx_container(content, limits)
-    import openpyxl  # deferred: only XLSX imports pay for it
-    from openpyxl.utils.exceptions import InvalidFileException
+    archive = zipfile.ZipFile(io.BytesIO(content))
+    broken = (zipfile.BadZipFile, zlib.error, expat.ExpatError, XlsxError, KeyError, EOFError, OSError)
 
-    try:
-        workbook = openpyxl.load_workbook(io.BytesIO(content), read_only=True, data_only=True)
-    except (InvalidFileException, zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError) as exc:
-        raise FileRejected(f"the .xlsx cannot be opened: {exc}", code="catalog.malformed_file") from None
-    if not workbook.worksheets:
-        raise FileRejected("the workbook has no worksheet", code="catalog.empty_file")
-    sheet = workbook.worksheets[0]
-    declared_rows = sheet.max_row or 0
-
-    def stream(max_col: int, min_row: int = 1, *, close: bool) -> Iterator[tuple[int, list[Cell]]]:
+    def stream() -> Iterator[tuple[int, list[Cell]]]:
         try:
-            for number, values in enumerate(sheet.iter_rows(min_row=min_row, max_col=max_col, values_only=True),
-                                            start=min_row):
-                yield number, list(values)
-        except (zipfile.BadZipFile, KeyError, ValueError, OSError, EOFError, SyntaxError) as exc:
-            workbook.close()
+            yield from first_sheet_rows(archive, max_columns=_MAX_COLUMNS)
+        except broken as exc:
             raise FileRejected(f"the .xlsx is damaged or truncated: {exc}", code="catalog.malformed_file") from None
-        if close:
-            workbook.close()
+        finally:
+            archive.close()
 
-    header_row, header = _first_non_blank(stream(_MAX_COLUMNS, close=False))
+    rows = stream()
+    header_row, header = _first_non_blank(rows)
     while header and (header[-1] is None or not str(header[-1]).strip()):
         header.pop()
     names = ["" if h is None else str(h) for h in header]
-    rows = _limited(stream(len(names), header_row + 1, close=True), limits, len(names), check_length=False)
-    return Sheet("xlsx", None, names, header_row, rows, max(declared_rows - header_row, 0))
+    declared = _declared_rows(archive)
+    return Sheet("xlsx", None, names, header_row, _limited(rows, limits, len(names), check_length=False),
+                 max(declared - header_row, 0))
+
+
+def _declared_rows(archive: zipfile.ZipFile) -> int:
+    """Row count from the sheet's <dimension ref="A1:AC100001"> (for the progress bar only; 0 when absent)."""
+    try:
+        with archive.open(first_sheet_path(archive)) as sheet:
+            head = sheet.read(4096).decode("utf-8", "replace")
+    except (KeyError, XlsxError, zipfile.BadZipFile, zlib.error, expat.ExpatError, OSError):
+        return 0
+    found = re.search(r'<(?:\w+:)?dimension ref="[A-Z]+\d+:[A-Z]+(\d+)"', head)
+    return int(found.group(1)) if found else 0
 
 
 def _first_non_blank(stream: Iterator[tuple[int, list[Cell]]]) -> tuple[int, list[Cell]]:

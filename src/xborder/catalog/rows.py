@@ -11,7 +11,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from decimal import Decimal
-from functools import partial
+from functools import lru_cache, partial
 from typing import Any
 
 from xborder.catalog import fields as f
@@ -23,35 +23,47 @@ __all__ = ["RowIssue", "RowRecord", "cell_text", "unescape_formula", "validate_r
 _ESCAPED = re.compile(r"^'+[=+\-@\t\r]")
 
 L = f.MAX_LENGTH
+
+
+def _memo(parser: Callable[[str], Any]) -> Callable[[str], Any]:
+    # Columns with few distinct values (codes, enums, measures) repeat across thousands of rows.
+    return lru_cache(maxsize=8192)(parser)
+
+
+@lru_cache(maxsize=4096)
+def _bands(text: str) -> tuple[str, ...]:
+    return tuple(f.parse_list(text, limit=L["wireless_band"]))
+
+
 PARSERS: dict[str, Callable[[str], Any]] = {
     "product_id": partial(f.parse_text, limit=L["product_id"]),
     "sku": partial(f.parse_text, limit=L["sku"]),
     "variant_name": partial(f.parse_text, limit=L["variant_name"]),
     "title": partial(f.parse_text, limit=L["title"]),
     "description": partial(f.parse_text, limit=L["description"]),
-    "source_language": f.parse_language,
-    "brand": partial(f.parse_text, limit=L["brand"]),
-    "category": partial(f.parse_text, limit=L["category"]),
-    "hs_code": f.parse_hs_code,
-    "origin_country": f.parse_country,
-    "cost_price": f.parse_price,
-    "cost_currency": f.parse_currency,
-    "net_weight_kg": f.parse_positive,
-    "gross_weight_kg": f.parse_positive,
-    "length_cm": f.parse_positive,
-    "width_cm": f.parse_positive,
-    "height_cm": f.parse_positive,
-    "materials": partial(f.parse_text, limit=L["materials"]),
-    "battery_chemistry": f.parse_battery_chemistry,
-    "battery_wh": f.parse_positive,
-    "battery_packing": f.parse_battery_packing,
-    "voltage_v": f.parse_voltage,
-    "power_w": f.parse_positive,
-    "plug_type": f.parse_plug_type,
-    "wireless_bands": partial(f.parse_list, limit=L["wireless_band"]),
-    "age_group": f.parse_age_group,
-    "intended_use": partial(f.parse_text, limit=L["intended_use"]),
-    "energy_class": f.parse_energy_class,
+    "source_language": _memo(f.parse_language),
+    "brand": _memo(partial(f.parse_text, limit=L["brand"])),
+    "category": _memo(partial(f.parse_text, limit=L["category"])),
+    "hs_code": _memo(f.parse_hs_code),
+    "origin_country": _memo(f.parse_country),
+    "cost_price": _memo(f.parse_price),
+    "cost_currency": _memo(f.parse_currency),
+    "net_weight_kg": _memo(f.parse_positive),
+    "gross_weight_kg": _memo(f.parse_positive),
+    "length_cm": _memo(f.parse_positive),
+    "width_cm": _memo(f.parse_positive),
+    "height_cm": _memo(f.parse_positive),
+    "materials": _memo(partial(f.parse_text, limit=L["materials"])),
+    "battery_chemistry": _memo(f.parse_battery_chemistry),
+    "battery_wh": _memo(f.parse_positive),
+    "battery_packing": _memo(f.parse_battery_packing),
+    "voltage_v": _memo(f.parse_voltage),
+    "power_w": _memo(f.parse_positive),
+    "plug_type": _memo(f.parse_plug_type),
+    "wireless_bands": lambda text: list(_bands(text)),
+    "age_group": _memo(f.parse_age_group),
+    "intended_use": _memo(partial(f.parse_text, limit=L["intended_use"])),
+    "energy_class": _memo(f.parse_energy_class),
     "image_urls": f.parse_image_urls,
 }
 
@@ -83,6 +95,11 @@ def cell_text(value: Any, name: str) -> str | None:
     """Text of a raw cell (CSV string or XLSX typed value); None when empty."""
     if value is None:
         return None
+    if type(value) is str:  # the common case first: every CSV cell, most XLSX cells
+        text = value.strip()
+        if text[:1] == "'":
+            text = unescape_formula(text).strip()
+        return text or None
     if isinstance(value, bool):
         text = "true" if value else "false"
     elif isinstance(value, int):
