@@ -197,3 +197,35 @@ def test_sign_out_ends_the_session(client, org_a, console_login):
     response = client.post("/logout", data={"csrf_token": csrf}, follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"] == "/login"
     assert client.get("/", follow_redirects=False).status_code == 303
+
+
+def test_htmx_history_restore_gets_the_whole_page(client, org_a, console_login):
+    console_login(client, org_a.owner_email)
+    restore = client.get("/catalog?q=secret", headers={"HX-Request": "true", "HX-History-Restore-Request": "true"})
+    assert "<html" in restore.text
+
+
+def test_repeated_wrong_passwords_are_throttled_with_a_readable_message(client, org_a):
+    token = csrf_from(client.get("/login").text)
+    for _ in range(3):  # FAST_SECURITY allows 3 failures per window
+        client.post("/login", data={"email": org_a.owner_email, "password": "nope-nope", "csrf_token": token})
+    throttled = client.post("/login", data={"email": org_a.owner_email, "password": "nope-nope", "csrf_token": token})
+    assert throttled.status_code == 429 and "失败次数过多" in throttled.text
+    assert int(throttled.headers["Retry-After"]) > 0
+
+
+def test_a_platform_operator_sees_the_same_console(app, client, console_login, password):
+    from xborder import identity
+    from xborder.db import transaction
+    from xborder.settings import SecuritySettings
+
+    fast = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    with transaction(app.state.container.session_factory) as session:
+        org = identity.create_organization(session, name="综试区平台", slug="zone-platform", kind="platform")
+        user = identity.create_user(session, email="ops@zone.example.com", password=password,
+                                    display_name="平台运营", settings=fast)
+        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+    console_login(client, "ops@zone.example.com")
+    for path, zh, _en in PAGES:
+        page = client.get(path)
+        assert page.status_code == 200 and zh in page.text and "综试区平台" in page.text, path

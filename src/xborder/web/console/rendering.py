@@ -30,7 +30,12 @@ STATIC_DIR = _WEB_DIR / "static"
 
 
 def is_htmx(request: Request) -> bool:
-    """True when htmx made the request and expects a fragment, not a whole page."""
+    """True when htmx made the request and expects a fragment, not a whole page.
+
+    A history restore (back button after `hx-push-url`, cache miss) replaces the whole body: it gets the page.
+    """
+    if request.headers.get("HX-History-Restore-Request", "").lower() == "true":
+        return False
     return request.headers.get("HX-Request", "").lower() == "true"
 
 
