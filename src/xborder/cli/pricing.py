@@ -143,8 +143,10 @@ def quote(
     channel: str = typer.Option("courier", help="postal, courier or freight"),
     buyer: str = typer.Option("B2C", help="B2C or B2B"),
     ioss: bool = typer.Option(False, "--ioss", help="seller is registered for EU IOSS"),
-    registration: list[str] = typer.Option([], "--registration", help="other schemes, e.g. uk_vat, au_gst"),
+    registration: list[str] = typer.Option([], "--registration", help="other schemes, e.g. uk_vat, au_gst, "
+                                           "remessa_conforme, us_postal_specific"),
     seller_currency: str = typer.Option(None, help="also give the landed cost in this currency"),
+    subdivision: str = typer.Option(None, help="destination state where the tax depends on it (Brazil: SP, BA...)"),
     qty: list[str] = typer.Option([], "--qty", help="extra quantity for specific duties, e.g. liter=2"),
     fx_source: str = typer.Option("ecb", help="ecb (offline ECB history + updates) or fred (monthly averages)"),
     fred_csv: Path = typer.Option(None, help="path of the FRED monthly.csv for --fx-source fred"),
@@ -177,7 +179,8 @@ def quote(
             on=_date(on, "--date") if on else date.today(), incoterm=incoterm.upper(),  # type: ignore[arg-type]
             channel=channel.lower(), buyer=buyer.upper(),  # type: ignore[arg-type]
             registrations=frozenset({*registration, *(["ioss"] if ioss else [])}),
-            seller_currency=seller_currency.upper() if seller_currency else None, extra_quantities=tuple(extra))
+            seller_currency=seller_currency.upper() if seller_currency else None, extra_quantities=tuple(extra),
+            subdivision=subdivision)
         result = landed_cost_to_dict(quote_landed_cost(data, request=request))
     except DomainError as exc:
         raise _fail(exc) from None

@@ -17,7 +17,7 @@ from xborder.pricing.service import PricingData, quote_landed_cost
 __all__ = ["BATCH_COLUMNS", "BatchResult", "parse_quote_row", "quote_batch"]
 
 BATCH_COLUMNS = ("origin", "dest", "hs", "value", "currency", "shipping", "insurance", "quantity", "weight_kg",
-                 "incoterm", "channel", "date", "ioss", "buyer", "seller_currency")
+                 "incoterm", "channel", "date", "ioss", "buyer", "seller_currency", "registrations", "subdivision")
 
 
 @dataclass(frozen=True, slots=True)
@@ -45,7 +45,9 @@ def parse_quote_row(row: Mapping[str, str], *, row_number: int) -> QuoteRequest:
         currency = get("currency").upper()
         shipping = Money.of(get("shipping"), currency) if get("shipping") else None
         insurance = Money.of(get("insurance"), currency) if get("insurance") else None
-        registrations = frozenset({"ioss"}) if _flag(get("ioss")) else frozenset()
+        # registrations: semicolon-separated scheme names (uk_vat;remessa_conforme); `ioss` kept as its own flag
+        schemes = {item.strip().lower() for item in get("registrations").split(";") if item.strip()}
+        registrations = frozenset(schemes | ({"ioss"} if _flag(get("ioss")) else set()))
         return QuoteRequest(
             origin=get("origin").upper(), destination=get("dest").upper(), hs_code=get("hs"),
             goods_value=Money.of(get("value"), currency), shipping=shipping, insurance=insurance,
@@ -54,7 +56,8 @@ def parse_quote_row(row: Mapping[str, str], *, row_number: int) -> QuoteRequest:
             incoterm=(get("incoterm") or "DAP").upper(),  # type: ignore[arg-type]
             channel=(get("channel") or "courier").lower(),  # type: ignore[arg-type]
             on=date.fromisoformat(get("date")), buyer=(get("buyer") or "B2C").upper(),  # type: ignore[arg-type]
-            registrations=registrations, seller_currency=get("seller_currency").upper() or None)
+            registrations=registrations, seller_currency=get("seller_currency").upper() or None,
+            subdivision=get("subdivision").upper() or None)
     except DomainError as exc:
         raise PricingInputInvalid(f"row {row_number}: {exc.message}",
                                   details=[ErrorDetail(exc.message, row=row_number)]) from None

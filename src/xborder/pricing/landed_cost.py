@@ -13,7 +13,7 @@ from typing import Literal
 
 from xborder.kernel import Money, currency_exponent
 from xborder.markets import DeMinimisThreshold, de_minimis_applies
-from xborder.pricing.errors import MarketFactMissing, PricingInputInvalid
+from xborder.pricing.errors import MarketFactMissing, NoTariffData, PricingInputInvalid
 from xborder.pricing.model import (
     DeMinimisOutcome,
     FactRef,
@@ -82,8 +82,7 @@ def _decide(kind: Literal["duty", "tax"], ref: FactRef, thresholds: Sequence[DeM
     for entry in thresholds:
         groups.setdefault((entry.basis, entry.currency), []).append(entry)
     for (basis, thr_currency), entries in groups.items():
-        local = values[basis]
-        compared = local if thr_currency == currency else local * ctx.rate(currency, thr_currency).rate
+        compared = _in_currency(values, basis, thr_currency, ctx, currency)
         value = Money(compared, thr_currency)
         decision = de_minimis_applies(entries, value=value, origin=req.origin, channel=req.channel,
                                       schemes=req.registrations)
@@ -103,9 +102,18 @@ def _decide(kind: Literal["duty", "tax"], ref: FactRef, thresholds: Sequence[DeM
     return best
 
 
+def _in_currency(values: dict[str, Decimal], basis: str, target: str, ctx: QuoteContext, currency: str) -> Decimal:
+    """A basis value in `target`: the declared amounts when the request is in `target` (no FX round trip that
+    could push USD 50.00 over a USD 50 band), else the destination-currency value converted."""
+    native = values.get(f"{target}:{basis}")
+    if native is not None:
+        return native
+    local = values[basis]
+    return local if target == currency else local * ctx.rate(currency, target).rate
+
+
 def _condition_holds(cond: ValueCondition, values: dict[str, Decimal], ctx: QuoteContext, currency: str) -> Decimal:
-    local = values[cond.basis]
-    return local if cond.currency == currency else local * ctx.rate(currency, cond.currency).rate
+    return _in_currency(values, cond.basis, cond.currency, ctx, currency)
 
 
 def _measure_applies(rm: ResolvedMeasure, values: dict[str, Decimal], ctx: QuoteContext, currency: str) -> bool:
@@ -131,6 +139,12 @@ def compute_landed_cost(req: QuoteRequest, ctx: QuoteContext) -> LandedCost:
         raise MarketFactMissing(f"{facts.code}: customs.valuation_basis {basis!r} is not CIF or FOB")
     customs = round_money(goods + transport if basis == "CIF" else goods, cur)
     values = _basis_values(goods, transport, customs.amount)
+    declared = req.goods_value.currency
+    if all(m is None or m.currency == declared for m in (req.shipping, req.insurance)) and declared != cur:
+        raw_transport = sum((m.amount for m in (req.shipping, req.insurance) if m is not None), Decimal(0))
+        raw_goods = req.goods_value.amount
+        raw_customs = raw_goods + raw_transport if basis == "CIF" else raw_goods
+        values.update({f"{declared}:{k}": v for k, v in _basis_values(raw_goods, raw_transport, raw_customs).items()})
     quantities = {"item": Decimal(req.quantity), "subheading": Decimal(1), "entry": Decimal(1),
                   **dict(req.extra_quantities)}
     if req.weight_kg is not None:
@@ -149,6 +163,9 @@ def compute_landed_cost(req: QuoteRequest, ctx: QuoteContext) -> LandedCost:
     base_replaced = any(rm.measure.replaces_base and rm.measure.category == "duty" for rm in applicable)
     if not duty_dm.applies and not base_replaced:
         line = ctx.base
+        if line is None:
+            message, details = ctx.base_missing or (f"{facts.code}: no tariff line for HS {req.hs_code}", ())
+            raise NoTariffData(message, details=list(details))
         amount = evaluate_rate(line.rate, value=customs.amount, quantities=quantities, convert=convert,
                                where=f"{facts.code} HS {line.code}")
         lines.append(QuoteLine(
@@ -177,6 +194,9 @@ def compute_landed_cost(req: QuoteRequest, ctx: QuoteContext) -> LandedCost:
         if point_of_sale:
             # collected by the registered seller at checkout on the price of the supply, delivery included
             tax_base = round_money(goods + transport, cur)
+        elif tax_base_kind == "cif_plus_duty_tax_inclusive":
+            # "por dentro": the tax is part of its own base, base = (CIF + duty) / (1 - rate) (Brazil's ICMS)
+            tax_base = round_money((goods + transport + duty_total) / (1 - rate / 100), cur)
         elif tax_base_kind in ("cif_plus_duty", "cif_plus_duty_and_excise"):
             tax_base = round_money(goods + transport + duty_total, cur)
         elif tax_base_kind == "fob_plus_duty":

@@ -11,7 +11,8 @@ from xborder.pricing.schedules import Measure
 __all__ = ["resolve_measures"]
 
 
-def resolve_measures(measures: Iterable[Measure], *, origin: str, channel: str, hs: str, on: date
+def resolve_measures(measures: Iterable[Measure], *, origin: str, channel: str, hs: str, on: date,
+                     buyer: str = "B2C", registrations: frozenset[str] = frozenset()
                      ) -> tuple[tuple[ResolvedMeasure, ...], tuple[Gap, ...]]:
     """Measures in force on `on` for this origin/channel/HS, and gaps where the data says 'unknown'.
 
@@ -26,6 +27,10 @@ def resolve_measures(measures: Iterable[Measure], *, origin: str, channel: str, 
         if origin in measure.excluded_origins:
             continue
         if measure.channels is not None and channel not in measure.channels:
+            continue
+        if measure.buyers is not None and buyer not in measure.buyers:
+            continue
+        if not measure.registrations_required <= registrations or measure.registrations_excluded & registrations:
             continue
         version = measure.version_on(on)
         if version is None or version.status == "ended":

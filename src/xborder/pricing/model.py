@@ -10,7 +10,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Literal
 
-from xborder.kernel import Money
+from xborder.kernel import ErrorDetail, Money
 from xborder.markets import DeMinimisThreshold
 from xborder.pricing.fx.base import FxQuote
 from xborder.pricing.rates import Rate
@@ -54,6 +54,7 @@ class QuoteRequest:
     registrations: frozenset[str] = frozenset()
     seller_currency: str | None = None
     extra_quantities: tuple[tuple[str, Decimal], ...] = ()
+    subdivision: str | None = None  # state/province where the law taxes by it (Brazil's ICMS); ISO 3166-2 suffix
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,12 +108,13 @@ class QuoteContext:
     """Everything the pure core needs, resolved for one (destination, origin, HS, channel, date)."""
 
     facts: MarketFacts
-    base: TariffLine
+    base: TariffLine | None  # None: the schedule has no line; an error only if no measure replaces the base
     measures: tuple[ResolvedMeasure, ...]
     gaps: tuple[Gap, ...]
     fx: tuple[FxQuote, ...]
     warnings: tuple[str, ...] = ()
     versions: tuple[str, ...] = ()
+    base_missing: tuple[str, tuple[ErrorDetail, ...]] | None = None  # the NoTariffData to raise if the base is needed
 
     def rate(self, base: str, quote: str) -> FxQuote:
         for fx in self.fx:

@@ -1,7 +1,8 @@
-"""Duty rate expressions: ad valorem, specific per unit, compound (sum), greater-of / lesser-of, as a tiny AST.
+"""Duty rate expressions: ad valorem, specific per unit, compound (sum or difference), greater-of / lesser-of.
 
 Schedules store rates in one canonical text form (`6.5%`, `0.024 USD/kg`, `max(4.5%; 0.30 EUR/item)`), parsed here
 once at load; the official wording is kept beside it for the explanation. Evaluation is pure Decimal arithmetic.
+A difference (`60% - 20 USD/entry`, Brazil's simplified regime) is a sum with a negated term.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ __all__ = [
     "AdValorem",
     "Greatest",
     "Least",
+    "Negated",
     "Rate",
     "Specific",
     "Sum",
@@ -58,15 +60,22 @@ class Least:
 
 
 @dataclass(frozen=True, slots=True)
+class Negated:
+    """A term subtracted from a sum (e.g. the USD 20 deduction of Brazil's Remessa Conforme above USD 50)."""
+
+    term: Rate
+
+
+@dataclass(frozen=True, slots=True)
 class Unsupported:
     """A rate the engine refuses to guess; `reason` says why (quoting raises UnsupportedRate)."""
 
     reason: str
 
 
-Rate = AdValorem | Specific | Sum | Greatest | Least | Unsupported
+Rate = AdValorem | Specific | Sum | Greatest | Least | Negated | Unsupported
 
-_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<sym>[%+/();]))")
+_TOKEN = re.compile(r"\s*(?:(?P<num>\d+(?:\.\d+)?)|(?P<word>[A-Za-z_][A-Za-z0-9_]*)|(?P<sym>[%+\-/();]))")
 
 
 def parse_rate(text: str) -> Rate:
@@ -113,9 +122,9 @@ class _Parser:
 
     def expr(self) -> Rate:
         terms = [self.term()]
-        while self._peek() == ("sym", "+"):
-            self._take()
-            terms.append(self.term())
+        while self._peek() in (("sym", "+"), ("sym", "-")):
+            _kind, op = self._take()
+            terms.append(self.term() if op == "+" else Negated(self.term()))
         return terms[0] if len(terms) == 1 else Sum(tuple(terms))
 
     def term(self) -> Rate:
@@ -162,7 +171,12 @@ def format_rate(rate: Rate) -> str:
         per = "" if rate.per == 1 else _fmt(rate.per)
         return f"{_fmt(rate.amount)} {rate.currency}/{per}{rate.unit}"
     if isinstance(rate, Sum):
-        return " + ".join(format_rate(t) for t in rate.terms)
+        text = format_rate(rate.terms[0])
+        for term in rate.terms[1:]:
+            text += f" - {format_rate(term.term)}" if isinstance(term, Negated) else f" + {format_rate(term)}"
+        return text
+    if isinstance(rate, Negated):
+        return f"0% - {format_rate(rate.term)}"
     if isinstance(rate, Greatest | Least):
         name = "max" if isinstance(rate, Greatest) else "min"
         return f"{name}(" + "; ".join(format_rate(t) for t in rate.terms) + ")"
@@ -193,6 +207,8 @@ def evaluate_rate(rate: Rate, *, value: Decimal, quantities: Mapping[str, Decima
     if isinstance(rate, Sum):
         return sum((evaluate_rate(t, value=value, quantities=quantities, convert=convert, where=where)
                     for t in rate.terms), Decimal(0))
+    if isinstance(rate, Negated):
+        return -evaluate_rate(rate.term, value=value, quantities=quantities, convert=convert, where=where)
     if isinstance(rate, Greatest):
         return max(evaluate_rate(t, value=value, quantities=quantities, convert=convert, where=where)
                    for t in rate.terms)

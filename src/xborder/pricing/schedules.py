@@ -20,7 +20,7 @@ import yaml
 
 from xborder.kernel import ErrorDetail, ValidationFailed
 from xborder.pricing.errors import DateOutsideData, NoTariffData
-from xborder.pricing.importers.common import read_lines
+from xborder.pricing.importers.common import ScheduleLine, read_lines
 from xborder.pricing.rates import Rate, Unsupported, parse_rate
 
 __all__ = [
@@ -111,6 +111,9 @@ class Measure:
     ignores_de_minimis: bool = False
     value_above: ValueCondition | None = None
     value_at_most: ValueCondition | None = None
+    buyers: frozenset[str] | None = None
+    registrations_required: frozenset[str] = frozenset()
+    registrations_excluded: frozenset[str] = frozenset()
 
     def version_on(self, on: date) -> MeasureVersion | None:
         index = bisect_right([v.valid_from for v in self.versions], on) - 1
@@ -135,7 +138,7 @@ class Schedule:
     currency: str
     versions: tuple[ScheduleVersion, ...]
     measures: tuple[Measure, ...]
-    _lines: dict[str, dict[str, tuple[str, str]]] = field(default_factory=dict, repr=False, compare=False)
+    _lines: dict[str, dict[str, ScheduleLine]] = field(default_factory=dict, repr=False, compare=False)
 
     def version_on(self, on: date) -> ScheduleVersion:
         index = bisect_right([v.valid_from for v in self.versions], on) - 1
@@ -150,10 +153,10 @@ class Schedule:
                                   f"no later version covers {on.isoformat()} (schedule gap)")
         return version
 
-    def lines_of(self, version: ScheduleVersion) -> dict[str, tuple[str, str]]:
+    def lines_of(self, version: ScheduleVersion) -> dict[str, ScheduleLine]:
         lines = self._lines.get(version.id)
         if lines is None:
-            lines = {line.code: (line.rate, line.text) for line in read_lines(version.file)}
+            lines = {line.code: line for line in read_lines(version.file)}
             self._lines[version.id] = lines
         return lines
 
@@ -167,24 +170,27 @@ class Schedule:
             if hit is not None:
                 return self._make(hs[:length], hit, version)
         below = {code: hit for code, hit in lines.items() if code.startswith(hs)}
-        if below and len({rate for rate, _ in below.values()}) == 1:
+        if below and len({hit.rate for hit in below.values()}) == 1:
             code = min(below)
             return self._make(code, below[code], version)
         if below:
-            shown = ", ".join(f"{code} ({rate})" for code, (rate, _) in sorted(below.items())[:6])
+            shown = ", ".join(f"{code} ({hit.rate})" for code, hit in sorted(below.items())[:6])
             raise NoTariffData(
                 f"{self.key}: HS {hs} covers {len(below)} national lines with different rates ({shown}...): "
                 "give the full national tariff code",
                 details=[ErrorDetail(f"ambiguous HS {hs}", field="hs_code", code="pricing.ambiguous_hs_code")])
-        raise NoTariffData(f"{self.key}: no tariff data for HS {hs} in version {version.id}",
+        raise NoTariffData(f"{self.key}: no tariff data for HS {hs} in version {version.id} (the heading is not "
+                           "sourced in the shipped data; it is never assumed duty-free)",
                            details=[ErrorDetail(f"HS {hs} not in {version.id}", field="hs_code",
                                                 code=NoTariffData.code)])
 
-    def _make(self, code: str, hit: tuple[str, str], version: ScheduleVersion) -> TariffLine:
-        rate_text, text = hit
-        return TariffLine(code=code, rate=_parse_cached(rate_text), text=text, version_id=version.id,
-                          valid_from=version.valid_from, reference=version.reference,
-                          certainty=version.certainty, note=version.note)
+    def _make(self, code: str, hit: ScheduleLine, version: ScheduleVersion) -> TariffLine:
+        # hand-sourced heading files cite a publication per line; imported files cite the version
+        reference = SourceRef(hit.source, hit.source) if hit.source else version.reference
+        return TariffLine(code=code, rate=_parse_cached(hit.rate), text=hit.text, version_id=version.id,
+                          valid_from=version.valid_from, reference=reference,
+                          certainty=hit.certainty or version.certainty,  # type: ignore[arg-type]
+                          note=hit.note or version.note)
 
 
 @cache
@@ -236,6 +242,9 @@ def _measure(raw: dict[str, Any], where: str) -> Measure:
         ignores_de_minimis=bool(raw.get("ignores_de_minimis", False)),
         value_above=_money_condition(raw.get("value_above")),
         value_at_most=_money_condition(raw.get("value_at_most")),
+        buyers=frozenset(raw["buyers"]) if raw.get("buyers") is not None else None,
+        registrations_required=frozenset(raw.get("registrations_required") or ()),
+        registrations_excluded=frozenset(raw.get("registrations_excluded") or ()),
     )
 
 

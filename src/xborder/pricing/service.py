@@ -6,19 +6,20 @@ single-quote and batch paths run the same code; batch just reuses the cache acro
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from pathlib import Path
 
 from xborder.kernel import DomainError, ErrorDetail, country_code, hs_code
-from xborder.pricing.errors import PricingInputInvalid
+from xborder.pricing.errors import NoTariffData, PricingInputInvalid
 from xborder.pricing.fx.base import FxProvider, FxQuote
 from xborder.pricing.landed_cost import compute_landed_cost
 from xborder.pricing.market_facts import load_market_facts, thresholds_of
 from xborder.pricing.measures import resolve_measures
-from xborder.pricing.model import LandedCost, MarketFacts, QuoteContext, QuoteRequest
-from xborder.pricing.rates import Greatest, Least, Rate, Specific, Sum
-from xborder.pricing.schedules import Schedule, load_schedule, schedule_key_for
+from xborder.pricing.model import FactRef, LandedCost, MarketFacts, QuoteContext, QuoteRequest
+from xborder.pricing.rates import Greatest, Least, Negated, Rate, Specific, Sum
+from xborder.pricing.schedules import Schedule, TariffLine, load_schedule, schedule_key_for, shipped_schedule_dir
+from xborder.pricing.subdivisions import load_subdivision_table
 
 __all__ = ["PlanKey", "PricingData", "quote_landed_cost"]
 
@@ -36,6 +37,9 @@ class PlanKey:
     on: date
     currencies: tuple[str, ...]
     seller_currency: str | None
+    buyer: str = "B2C"
+    registrations: frozenset[str] = frozenset()
+    subdivision: str | None = None
 
 
 def _specific_currencies(rate: Rate) -> set[str]:
@@ -43,6 +47,8 @@ def _specific_currencies(rate: Rate) -> set[str]:
         return {rate.currency}
     if isinstance(rate, Sum | Greatest | Least):
         return set().union(*(_specific_currencies(t) for t in rate.terms))
+    if isinstance(rate, Negated):
+        return _specific_currencies(rate.term)
     return set()
 
 
@@ -78,7 +84,7 @@ class PricingData:
             if money is not None:
                 currencies.add(money.currency)
         key = PlanKey(req.destination, req.origin, req.hs_code, req.channel, req.on, tuple(sorted(currencies)),
-                      req.seller_currency)
+                      req.seller_currency, req.buyer, req.registrations, req.subdivision)
         found = self._contexts.get(key)
         if found is None:
             try:
@@ -92,14 +98,27 @@ class PricingData:
 
     def _build(self, req: QuoteRequest, currencies: set[str]) -> QuoteContext:
         facts = self.facts(req.destination, req.on)
-        schedule = self.schedule(schedule_key_for(req.destination))
+        key = schedule_key_for(req.destination)
+        schedule = self.schedule(key)
         version = schedule.version_on(req.on)
-        base = schedule.line(req.hs_code, req.on)
+        base: TariffLine | None = None
+        base_missing: tuple[str, tuple[ErrorDetail, ...]] | None = None
+        try:
+            base = schedule.line(req.hs_code, req.on)
+        except NoTariffData as exc:
+            if not schedule.measures:
+                raise
+            # raised by the core unless a measure (e.g. Brazil's RTS) replaces the base
+            base_missing = (exc.message, tuple(exc.details))
         measures, gaps = resolve_measures(schedule.measures, origin=req.origin, channel=req.channel,
-                                          hs=req.hs_code, on=req.on)
+                                          hs=req.hs_code, on=req.on, buyer=req.buyer,
+                                          registrations=req.registrations)
+        warnings: list[str] = []
+        facts = self._subdivision_facts(facts, key, req, warnings)
         dest = facts.currency
         pairs = {(c, dest) for c in currencies}
-        pairs |= {(c, dest) for c in _specific_currencies(base.rate)}
+        if base is not None:
+            pairs |= {(c, dest) for c in _specific_currencies(base.rate)}
         for rm in measures:
             pairs |= {(c, dest) for c in _specific_currencies(rm.rate)}
             for cond in (rm.measure.value_above, rm.measure.value_at_most):
@@ -109,20 +128,34 @@ class PricingData:
         if req.seller_currency is not None:
             pairs.add((dest, req.seller_currency))
         fx = tuple(self._fx(b, q, req.on) for b, q in sorted(pairs) if b != q)
-        warnings = []
         if req.on - version.data_as_of > timedelta(days=STALE_TARIFF_DAYS):
             warnings.append(f"tariff data {version.id} is as of {version.data_as_of}; rates may have changed by "
                             f"{req.on} (refresh with `xborder tariffs import`)")
         versions = (f"schedule:{version.id}", *(f"measure:{rm.measure.id}@{rm.version.valid_from}" for rm in measures),
                     *(f"fx:{q.base}{q.quote}@{q.rate_date}" for q in fx))
+        if req.subdivision is not None:
+            versions = (*versions, f"subdivision:{req.subdivision}@{facts.standard_rate.effective_from}")
         return QuoteContext(facts=facts, base=base, measures=measures, gaps=gaps, fx=fx, warnings=tuple(warnings),
-                            versions=versions)
+                            versions=versions, base_missing=base_missing)
+
+    def _subdivision_facts(self, facts: MarketFacts, key: str, req: QuoteRequest, warnings: list[str]) -> MarketFacts:
+        table = load_subdivision_table(shipped_schedule_dir() / key)
+        if table is None:
+            if req.subdivision is not None:
+                raise PricingInputInvalid(f"{req.destination} does not tax by subdivision; leave subdivision empty",
+                                          details=[ErrorDetail("not used here", field="subdivision")])
+            return facts
+        if req.subdivision is None:
+            warnings.append(table.default_note)
+            return facts
+        found = table.rate(req.subdivision, req.on)
+        ref = FactRef(value=found.rate, source=found.source, effective_from=found.valid_from,
+                      certainty=found.certainty, note=found.note)  # type: ignore[arg-type]
+        return replace(facts, standard_rate=ref, tax_name=f"{table.tax_name} ({found.subdivision})")
 
 
 def normalize_request(req: QuoteRequest) -> QuoteRequest:
     """Check and normalize codes so that errors name the field."""
-    from dataclasses import replace
-
     try:
         origin = country_code(req.origin, field="origin")
         destination = country_code(req.destination, field="destination")
@@ -132,7 +165,8 @@ def normalize_request(req: QuoteRequest) -> QuoteRequest:
     if len(code) < 6:
         raise PricingInputInvalid(f"hs_code: {req.hs_code!r} is a chapter or heading; give at least 6 digits",
                                   details=[ErrorDetail("need 6+ digits", field="hs_code")])
-    return replace(req, origin=origin, destination=destination, hs_code=code)
+    subdivision = req.subdivision.strip().upper() or None if req.subdivision is not None else None
+    return replace(req, origin=origin, destination=destination, hs_code=code, subdivision=subdivision)
 
 
 def quote_landed_cost(data: PricingData, *, request: QuoteRequest) -> LandedCost:

@@ -49,11 +49,13 @@ def _req(**kw: object) -> QuoteRequest:
     ({"hs_code": "61"}, PricingInputInvalid, "at least 6 digits"),
     ({"hs_code": "4202x"}, PricingInputInvalid, "hs_code"),
     ({"destination": "XX"}, MarketNotFound, "XX"),
-    ({"destination": "JP"}, NoTariffData, "no tariff schedule for market JP"),
+    ({"destination": "AU"}, NoTariffData, "no tariff schedule for market AU"),
+    ({"destination": "JP"}, NoTariffData, "no tariff data for HS 610910 in version jp-headings-2023"),
     ({"destination": "US", "on": date(2023, 6, 1), "goods_value": Money.of("200", "USD"),
       "shipping": None}, DateOutsideData, "us"),
     ({"incoterm": "EXW"}, PricingInputInvalid, "incoterm"),
-    ({"destination": "US", "hs_code": "420221"}, NoTariffData, "give the full national tariff code"),
+    ({"destination": "US", "hs_code": "420221", "on": date(2025, 6, 1)}, NoTariffData,
+     "give the full national tariff code"),
 ])
 def test_bad_input_is_an_explicit_error(data: PricingData, change: dict, error: type, needle: str) -> None:
     with pytest.raises(error, match=needle):

@@ -1,4 +1,8 @@
-"""The compact on-disk form of a schedule version: gzip CSV `code,rate,text` (canonical rate + official wording)."""
+"""The compact on-disk form of a schedule version: CSV `code,rate,text` (canonical rate + official wording).
+
+Imported official files are gzip; hand-sourced heading schedules are plain CSV with optional per-line `source`,
+`certainty` and `note` columns, because each heading may come from a different publication.
+"""
 
 from __future__ import annotations
 
@@ -19,6 +23,9 @@ class ScheduleLine:
     code: str
     rate: str
     text: str
+    source: str | None = None
+    certainty: str | None = None
+    note: str | None = None
 
 
 def write_lines(path: Path, lines: Iterable[ScheduleLine]) -> int:
@@ -36,6 +43,9 @@ def write_lines(path: Path, lines: Iterable[ScheduleLine]) -> int:
 
 
 def read_lines(path: Path) -> list[ScheduleLine]:
-    with gzip.open(path, "rt", encoding="utf-8", newline="") as handle:
-        reader = csv.DictReader(handle)
-        return [ScheduleLine(row["code"], row["rate"], row["text"] or row["rate"]) for row in reader]
+    """Read a version file (gzip or plain CSV); empty optional columns become None."""
+    opener = gzip.open if path.suffix == ".gz" else open
+    with opener(path, "rt", encoding="utf-8", newline="") as handle:
+        reader = csv.DictReader(line for line in handle if not line.startswith("#"))
+        return [ScheduleLine(row["code"], row["rate"], row.get("text") or row["rate"], row.get("source") or None,
+                             row.get("certainty") or None, row.get("note") or None) for row in reader]

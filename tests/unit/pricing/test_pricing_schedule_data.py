@@ -1,0 +1,97 @@
+"""Contract over every shipped schedule: each version and hand-sourced line cited, rates parse, certainty marked;
+unsourced headings are refused (never 0 %); Brazil's regime and sub-national ICMS; rate differences."""
+
+from __future__ import annotations
+
+from datetime import date
+from decimal import Decimal
+
+import pytest
+
+from xborder.kernel import Money
+from xborder.pricing import EcbReferenceRates, NoTariffData, PricingData, PricingInputInvalid, QuoteRequest
+from xborder.pricing import quote_landed_cost as quote
+from xborder.pricing.importers.common import read_lines
+from xborder.pricing.rates import Negated, Sum, evaluate_rate, format_rate, parse_rate
+from xborder.pricing.schedules import load_schedule, shipped_schedule_dir
+
+KEYS = sorted(p.parent.name for p in shipped_schedule_dir().glob("*/schedule.yaml"))
+CERTAINTIES = {"confirmed", "uncertain", "disputed", "unknown"}
+
+
+@pytest.fixture(scope="module")
+def data() -> PricingData:
+    return PricingData(fx=EcbReferenceRates())
+
+
+@pytest.mark.parametrize("key", KEYS)
+def test_every_version_and_line_is_cited_and_parses(key: str) -> None:
+    schedule = load_schedule(key)
+    assert schedule.versions, key
+    for version in schedule.versions:
+        assert version.reference.href.startswith("https://")
+        for line in read_lines(version.file):
+            parse_rate(line.rate)
+            if version.file.suffix == ".csv":  # hand-sourced: every line names its publication and certainty
+                assert line.source and line.source.startswith(("https://", "http://")), (key, line.code)
+                assert line.certainty in CERTAINTIES, (key, line.code)
+                assert line.certainty == "confirmed" or line.note, (key, line.code)
+                assert line.code.isdigit() and len(line.code) in (2, 4, 6), (key, line.code)
+
+
+@pytest.mark.parametrize(("dest", "hs"), [("JP", "610910"), ("KR", "950300"), ("SG", "220300"), ("AE", "711319"),
+                                          ("BR", "610910")])
+def test_unsourced_heading_is_an_explicit_error_never_zero(data: PricingData, dest: str, hs: str) -> None:
+    request = QuoteRequest(origin="CN", destination=dest, hs_code=hs, goods_value=Money.of("5000", "USD"),
+                           on=date(2025, 7, 24), buyer="B2B", channel="freight")
+    with pytest.raises(NoTariffData):
+        quote(data, request=request)
+
+
+@pytest.mark.parametrize("dest", ["MX", "SA", "TR", "ZA", "NG", "KE", "MY", "TH", "VN", "ID", "PH", "AU"])
+def test_markets_without_sourced_headings_say_so(data: PricingData, dest: str) -> None:
+    request = QuoteRequest(origin="CN", destination=dest, hs_code="610910", goods_value=Money.of("100", "USD"),
+                           on=date(2025, 7, 24))
+    with pytest.raises(NoTariffData, match="no tariff schedule"):
+        quote(data, request=request)
+
+
+def test_heading_line_carries_its_own_source_and_certainty(data: PricingData) -> None:
+    result = quote(data, request=QuoteRequest(origin="CN", destination="JP", hs_code="950300",
+                                              goods_value=Money.of("200000", "JPY"), on=date(2025, 7, 24)))
+    duty = result.lines[0]
+    assert duty.amount.amount == 0 and duty.source.startswith("https://www.customs.go.jp/")
+    assert duty.certainty == "confirmed"
+    kr = quote(data, request=QuoteRequest(origin="CN", destination="KR", hs_code="610910",
+                                          goods_value=Money.of("1000", "USD"), on=date(2025, 7, 24)))
+    assert kr.lines[0].rate == "13%" and kr.lines[0].certainty == "uncertain"
+
+
+def test_brazil_formal_import_has_no_tariff_data(data: PricingData) -> None:
+    request = QuoteRequest(origin="CN", destination="BR", hs_code="610910", goods_value=Money.of("3500", "USD"),
+                           on=date(2025, 7, 24))
+    with pytest.raises(NoTariffData, match="br-rts-only"):
+        quote(data, request=request)
+
+
+def test_brazil_state_changes_icms_and_unknown_state_is_named(data: PricingData) -> None:
+    def icms(state: str | None) -> Decimal:
+        result = quote(data, request=QuoteRequest(
+            origin="CN", destination="BR", hs_code="610910", goods_value=Money.of("100", "USD"), on=date(2025, 7, 24),
+            registrations=frozenset({"remessa_conforme"}), subdivision=state))
+        return next(line for line in result.lines if line.kind == "tax").amount.amount
+    assert icms("SP") == icms(None) < icms("MG")
+    with pytest.raises(PricingInputInvalid, match="subdivision"):
+        icms("XX")
+    with pytest.raises(PricingInputInvalid, match="subdivision"):
+        quote(data, request=QuoteRequest(origin="CN", destination="DE", hs_code="610910", subdivision="BY",
+                                         goods_value=Money.of("100", "EUR"), on=date(2025, 7, 24)))
+
+
+def test_rate_difference_parses_formats_and_evaluates() -> None:
+    rate = parse_rate("60% - 20 USD/entry")
+    assert isinstance(rate, Sum) and isinstance(rate.terms[1], Negated)
+    assert format_rate(rate) == "60% - 20 USD/entry"
+    amount = evaluate_rate(rate, value=Decimal("100"), quantities={"entry": Decimal(1)},
+                           convert=lambda a, c: a)
+    assert amount == Decimal("40")
