@@ -25,7 +25,8 @@ pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-DEMO_FILE = ROOT / "src" / "xborder" / "demo" / "data" / "shengyue_catalog_zh.csv"
+DEMO_DIR = ROOT / "src" / "xborder" / "demo" / "data"
+DEMO_FILE, DEMO_BAD_FILE = DEMO_DIR / "shengyue_catalog_zh.csv", DEMO_DIR / "shengyue_catalog_bad.csv"
 FIXTURE_FILE = Path(__file__).with_name("catalog_small.csv")
 EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -119,8 +120,18 @@ def test_console_journey_in_chromium(chromium_path: str, base_url: str) -> None:
         expect(page.locator("h1")).to_have_text("商品库")
         expect(page.locator("html")).to_have_attribute("lang", "zh-CN")
 
+        # A sheet with problems: the import stops and names row, column and reason for each.
+        if DEMO_BAD_FILE.is_file():
+            page.get_by_role("navigation", name="主导航").get_by_role("link", name="导入", exact=True).click()
+            page.locator("#f-file").set_input_files(str(DEMO_BAD_FILE))
+            page.get_by_role("button", name="开始导入").click()
+            expect(page.locator("#import-job[data-status='failed']")).to_be_visible(timeout=90_000)
+            expect(page.locator("#import-errors tbody tr").first).to_be_visible()
+            expect(page.get_by_role("link", name="下载错误报告（CSV）")).to_be_visible()
+            page.screenshot(path=str(ARTIFACTS / "02a-import-error-report.png"), full_page=True)
+
         # Import a catalog file and wait for the progress to finish.
-        page.get_by_role("link", name="导入", exact=True).click()
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="导入", exact=True).click()
         page.locator("#f-file").set_input_files(str(catalog_file))
         page.get_by_role("button", name="开始导入").click()
         expect(page.locator("#import-job")).to_be_visible()
@@ -152,7 +163,7 @@ def test_console_journey_in_chromium(chromium_path: str, base_url: str) -> None:
         page.screenshot(path=str(ARTIFACTS / "05-dashboard.png"), full_page=True)
 
         # A market page: facts in force with sources, calendar, de minimis history.
-        page.get_by_role("link", name="市场", exact=True).click()
+        page.get_by_role("navigation", name="主导航").get_by_role("link", name="市场", exact=True).click()
         page.get_by_role("link", name="德国").click()
         expect(page.locator("h1")).to_contain_text("德国")
         expect(page.locator("#deminimis-title")).to_have_text("免税额度历史")
