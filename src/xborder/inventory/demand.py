@@ -1,0 +1,65 @@
+"""Demand-history use cases: import order lines into per-period demand rows and read them back as forecast input."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import pandas as pd
+from sqlalchemy import delete, select
+from sqlalchemy.orm import Session
+
+from xborder.catalog.models import Variant
+from xborder.inventory.models import DemandPoint
+from xborder.inventory.sales import aggregate_order_lines, read_order_lines
+
+__all__ = ["SalesImportReport", "demand_history", "import_sales_history", "series_id"]
+
+
+@dataclass(frozen=True)
+class SalesImportReport:
+    lines_read: int
+    demand_rows: int
+    skus: int
+    markets: tuple[str, ...]
+    unknown_skus: tuple[str, ...]  # imported, but not in the catalog: planning refuses them until they are added
+    skipped_unknown_market: dict[str, int]
+
+
+def series_id(sku: str, market: str) -> str:
+    """The forecast `unique_id` of one SKU in one market."""
+    return f"{sku}@{market}"
+
+
+def import_sales_history(session: Session, *, organization_id: str, content: bytes, filename: str,
+                         freq: Literal["D", "W"] = "W",
+                         unknown_market: Literal["error", "skip"] = "error") -> SalesImportReport:
+    """Replace the organization's demand history at `freq` with the aggregate of these order lines."""
+    agg = aggregate_order_lines(read_order_lines(content, filename), freq=freq, unknown_market=unknown_market)
+    session.execute(delete(DemandPoint).where(DemandPoint.organization_id == organization_id,
+                                              DemandPoint.freq == freq))
+    rows = [{"organization_id": organization_id, "freq": freq, "sku": r.sku, "market": r.market,
+             "period_start": r.ds.date(), "quantity": int(r.y), "returned": int(r.returned),
+             "cancelled": int(r.cancelled)} for r in agg.demand.itertuples(index=False)]
+    for start in range(0, len(rows), 5000):
+        session.execute(DemandPoint.__table__.insert(), rows[start:start + 5000])
+    skus = sorted(agg.demand["sku"].unique())
+    known = set(session.scalars(select(Variant.sku).where(Variant.organization_id == organization_id)))
+    session.flush()
+    return SalesImportReport(lines_read=agg.lines_read, demand_rows=len(rows), skus=len(skus),
+                             markets=tuple(sorted(agg.demand["market"].unique())),
+                             unknown_skus=tuple(s for s in skus if s not in known),
+                             skipped_unknown_market=agg.skipped_unknown_market)
+
+
+def demand_history(session: Session, *, organization_id: str, freq: Literal["D", "W"] = "W",
+                   market: str | None = None) -> pd.DataFrame:
+    """Long-format history (unique_id = sku@market, ds, y) ready for `forecast_demand`."""
+    query = select(DemandPoint.sku, DemandPoint.market, DemandPoint.period_start, DemandPoint.quantity).where(
+        DemandPoint.organization_id == organization_id, DemandPoint.freq == freq)
+    if market is not None:
+        query = query.where(DemandPoint.market == market.upper())
+    frame = pd.DataFrame(session.execute(query).all(), columns=["sku", "market", "ds", "y"])
+    frame["unique_id"] = frame["sku"] + "@" + frame["market"]
+    frame["ds"] = pd.to_datetime(frame["ds"])
+    return frame[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"]).reset_index(drop=True)
