@@ -4,16 +4,15 @@ Pure core: `evaluate_product` / `evaluate_batch` over `ProductFacts`, a `RuleLib
 """
 
 from xborder.compliance.attributes import ATTRIBUTES, AttributeSpec, ProductFacts, facts_from_mapping
+from xborder.compliance.batch import BatchResult, evaluate_batch
 from xborder.compliance.evaluate import (
     Assessment,
-    BatchResult,
     Checklist,
     Context,
     Evidence,
     RequirementResult,
     Status,
     Verdict,
-    evaluate_batch,
     evaluate_product,
 )
 from xborder.compliance.packs import RuleLibrary, load_library, load_library_from, packs_root, parse_library

@@ -1,33 +1,30 @@
 """Pure evaluator: product facts × market rules × date × evidence -> checklist and readiness verdict.
 
-No session, no clock: `on` is an argument. `evaluate_batch` groups SKUs by the results of every comparison the
-rules make (so 100,000 SKUs collapse to the few thousand attribute profiles that matter) and evaluates each group
-once per market; evidence is resolved per distinct evidence set on top of the shared group result.
+No session, no clock: `on` is an argument. This module evaluates one SKU and defines the result types;
+`batch.py` evaluates a whole catalog with the same building blocks.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Sequence
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import Enum
 from typing import Any
 
 from xborder.compliance.attributes import ProductFacts
-from xborder.compliance.conditions import Leaf, Outcome, evaluate_condition
+from xborder.compliance.conditions import Outcome, evaluate_condition
 from xborder.compliance.schema import Kind, Rule, Severity
 from xborder.kernel import Reference
 
 __all__ = [
     "Assessment",
-    "BatchResult",
     "Checklist",
     "Context",
     "Evidence",
     "RequirementResult",
     "Status",
     "Verdict",
-    "evaluate_batch",
     "evaluate_product",
 ]
 
@@ -162,31 +159,34 @@ class _Pending:
     triggered_by: tuple[str, ...]
 
 
+def _active(rules: Sequence[Rule], ctx: Context) -> list[Rule]:
+    """Rules of this market in force on the date (scope by destination and effective dates)."""
+    return [r for r in rules if (r.spec.markets is None or ctx.market in r.spec.markets) and r.in_force(ctx.on)]
+
+
+def _element(rule: Rule, ctx: Context, outcome: Outcome | None) -> RequirementResult | _Pending:
+    """A rule's item before evidence: decided (not applicable, unknown, prohibited) or pending evidence."""
+    reason = _scope_reason(rule, ctx)
+    if reason is not None:
+        return _item(rule, Status.NOT_APPLICABLE, reason=reason)
+    if outcome is None:
+        outcome = Outcome(True, ("every product",))
+    if outcome.value is None:
+        return _item(rule, Status.UNKNOWN, missing_attributes=outcome.missing)
+    if outcome.value is False:
+        return _item(rule, Status.NOT_APPLICABLE, reason=outcome.reason)
+    if rule.spec.kind is Kind.PROHIBITED:
+        return _item(rule, Status.PROHIBITED, triggered_by=outcome.triggered_by)
+    return _Pending(rule, outcome.triggered_by)
+
+
 def _base(rules: Sequence[Rule], ctx: Context, outcome_of: Any) -> list[RequirementResult | _Pending]:
-    out: list[RequirementResult | _Pending] = []
-    for rule in rules:
-        if rule.spec.markets is not None and ctx.market not in rule.spec.markets:
-            continue
-        if not rule.in_force(ctx.on):
-            continue
-        reason = _scope_reason(rule, ctx)
-        if reason is not None:
-            out.append(_item(rule, Status.NOT_APPLICABLE, reason=reason))
-            continue
-        outcome: Outcome = outcome_of(rule) if rule.condition is not None else Outcome(True, ("every product",))
-        if outcome.value is None:
-            out.append(_item(rule, Status.UNKNOWN, missing_attributes=outcome.missing))
-        elif outcome.value is False:
-            out.append(_item(rule, Status.NOT_APPLICABLE, reason=outcome.reason))
-        elif rule.spec.kind is Kind.PROHIBITED:
-            out.append(_item(rule, Status.PROHIBITED, triggered_by=outcome.triggered_by))
-        else:
-            out.append(_Pending(rule, outcome.triggered_by))
-    return out
+    return [_element(rule, ctx, outcome_of(rule) if rule.condition is not None else None)
+            for rule in _active(rules, ctx)]
 
 
 def _resolve(pending: _Pending, evidence: Sequence[Evidence], ctx: Context) -> RequirementResult:
-    wanted = {(e.type, e.scheme) for e in pending.rule.spec.evidence}
+    wanted = pending.rule.wanted
     matching = [e for e in evidence if (e.type, e.scheme) in wanted and e.issued_on <= ctx.on
                 and (e.markets is None or ctx.market in e.markets)]
     horizon = ctx.on + timedelta(days=ctx.expiring_within_days)
@@ -224,112 +224,3 @@ def evaluate_product(facts: ProductFacts, *, rules: Sequence[Rule], context: Con
     mine = [e for e in evidence if e.skus is None or facts.sku in e.skus]
     assessment = _assess(_base(rules, context, outcome_of), mine, context)
     return Checklist(facts.sku, context.market, context.on, assessment.verdict, assessment.items)
-
-
-@dataclass
-class BatchResult:
-    """Assessments per market aligned with `skus` (shared objects: equal profiles share one Assessment)."""
-
-    on: date
-    skus: list[str]
-    assessments: dict[str, list[Assessment]]
-    groups: int = 0
-    _index: dict[str, int] = field(default_factory=dict, repr=False)
-
-    def checklist(self, sku: str, market: str) -> Checklist:
-        if not self._index:
-            self._index = {s: i for i, s in enumerate(self.skus)}
-        a = self.assessments[market][self._index[sku]]
-        return Checklist(sku, market, a.on, a.verdict, a.items)
-
-    def iter_checklists(self) -> Iterator[Checklist]:
-        for market, column in self.assessments.items():
-            for sku, a in zip(self.skus, column, strict=True):
-                yield Checklist(sku, market, a.on, a.verdict, a.items)
-
-    def verdict_counts(self) -> dict[str, dict[str, int]]:
-        counts: dict[str, dict[str, int]] = {}
-        for market, column in self.assessments.items():
-            tally = {v.value: 0 for v in Verdict}
-            for a in column:
-                tally[a.verdict.value] += 1
-            counts[market] = tally
-        return counts
-
-
-def _profiles(products: Sequence[ProductFacts], leaves: Sequence[Leaf]) -> tuple[list[int], list[dict[Any, Any]]]:
-    """Group products by the vector of leaf results; returns each product's group index and each group's leaf map."""
-    by_attr: dict[str, list[Leaf]] = {}
-    for leaf in leaves:
-        by_attr.setdefault(leaf.attr, []).append(leaf)
-    attrs = sorted(by_attr)
-    memo: dict[str, dict[Any, tuple[bool | None, ...]]] = {a: {} for a in attrs}
-    group_of: dict[tuple[Any, ...], int] = {}
-    assignment: list[int] = []
-    leaf_maps: list[dict[Any, Any]] = []
-    for product in products:
-        values = product.values
-        parts = []
-        for attr in attrs:
-            value = values.get(attr)
-            cache = memo[attr]
-            vector = cache.get(value)
-            if vector is None:
-                vector = cache[value] = tuple(leaf.test({attr: value}) for leaf in by_attr[attr])
-            parts.append(vector)
-        key = tuple(parts)
-        index = group_of.get(key)
-        if index is None:
-            index = group_of[key] = len(leaf_maps)
-            leaf_maps.append({leaf.key: result for attr, vector in zip(attrs, parts, strict=True)
-                              for leaf, result in zip(by_attr[attr], vector, strict=True)})
-        assignment.append(index)
-    return assignment, leaf_maps
-
-
-def evaluate_batch(products: Sequence[ProductFacts], *, rules_by_market: Mapping[str, Sequence[Rule]], on: date,
-                   evidence: Sequence[Evidence] = (), channel: str | None = None,
-                   transport_mode: str | None = None, expiring_within_days: int = 60) -> BatchResult:
-    """Evaluate every product in every market of `rules_by_market` on date `on`."""
-    leaves: dict[Any, Leaf] = {}
-    for rules in rules_by_market.values():
-        for rule in rules:
-            if rule.condition is not None:
-                for leaf in rule.condition.leaves():
-                    leaves.setdefault(leaf.key, leaf)
-    assignment, leaf_maps = _profiles(products, list(leaves.values()))
-    general = [e for e in evidence if e.skus is None]
-    specific: dict[str, list[Evidence]] = {}
-    for e in evidence:
-        for sku in e.skus or ():
-            specific.setdefault(sku, []).append(e)
-    outcome_cache: dict[tuple[int, int], Outcome] = {}
-    assessments: dict[str, list[Assessment]] = {}
-    for market, rules in rules_by_market.items():
-        ctx = Context(market, on, channel, transport_mode, expiring_within_days)
-        bases: dict[int, list[RequirementResult | _Pending]] = {}
-        cache: dict[tuple[int, tuple[str, ...]], Assessment] = {}
-        column: list[Assessment] = []
-        for product, group in zip(products, assignment, strict=True):
-            own = specific.get(product.sku)
-            signature = tuple(e.id for e in own) if own else ()
-            found = cache.get((group, signature))
-            if found is None:
-                base = bases.get(group)
-                if base is None:
-                    leaf_map = leaf_maps[group]
-
-                    def outcome_of(rule: Rule, g: int = group, lm: dict[Any, Any] = leaf_map) -> Outcome:
-                        key = (g, id(rule))
-                        hit = outcome_cache.get(key)
-                        if hit is None:
-                            assert rule.condition is not None
-                            hit = outcome_cache[key] = evaluate_condition(rule.condition,
-                                                                          lambda leaf: lm[leaf.key])
-                        return hit
-
-                    base = bases[group] = _base(rules, ctx, outcome_of)
-                found = cache[(group, signature)] = _assess(base, general + (own or []), ctx)
-            column.append(found)
-        assessments[market] = column
-    return BatchResult(on=on, skus=[p.sku for p in products], assessments=assessments, groups=len(leaf_maps))

@@ -157,12 +157,14 @@ class PackFile(_Strict):
 class Rule:
     """A validated rule with its compiled condition (None = applies to every product)."""
 
-    __slots__ = ("condition", "origin", "spec")
+    __slots__ = ("condition", "origin", "spec", "wanted")
 
     def __init__(self, spec: RuleSpec, condition: Condition | None, origin: str) -> None:
         self.spec = spec
         self.condition = condition
         self.origin = origin
+        # (evidence type, scheme) pairs any one of which satisfies the rule
+        self.wanted = frozenset((e.type, e.scheme) for e in spec.evidence)
 
     @property
     def id(self) -> str:
