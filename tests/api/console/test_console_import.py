@@ -85,6 +85,11 @@ def test_bad_file_shows_the_error_report_and_offers_it_as_csv(app, org_a, consol
         assert {(r[0], r[1]) for r in rows[1:]} >= {("2", "hs_code"), ("3", "net_weight_kg")}
         assert not any(cell.startswith(("=", "+", "@")) for row in rows for cell in row)
         assert "BAD-001" not in client.get("/catalog", params={"q": "bad-"}).text
+        # In Chinese each line also gets a short explanation of its code.
+        client.post("/locale", data={"locale": "zh-CN", "csrf_token": csrf})
+        page = client.get(job_url).text
+        assert "不是有效的 HS 2022 编码" in page and "必须大于 0" in page
+        assert "必须大于 0: " in client.get(f"{job_url}/errors.csv").content.decode("utf-8-sig")
 
 
 def test_upload_form_errors_are_shown_on_the_page(client, org_a, console_login):

@@ -12,6 +12,7 @@ from starlette.datastructures import UploadFile
 
 from xborder import catalog, jobs
 from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
+from xborder.web.console.import_reasons import REASONS
 from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
 
 __all__ = ["IMPORT_JOB_KIND", "router"]
@@ -21,18 +22,27 @@ IMPORT_JOB_KIND = "catalog.import"
 RECENT_JOBS = 10
 
 
-def _issues(job: jobs.JobView) -> list[dict[str, Any]]:
-    """Error lines of a finished import as {row, column, message, code}, from the report or the job error."""
+def _issues(ui: Ui, job: jobs.JobView) -> list[dict[str, Any]]:
+    """Error lines of a finished import as {row, column, message, code, reason}, from the report or the job error.
+
+    `reason` is a short explanation of the code in the page language (Chinese only: in English it would repeat
+    the importer's message), or None.
+    """
     if job.result and job.result.get("errors"):
-        return [{"row": e.get("row"), "column": e.get("column"), "message": e.get("message"), "code": e.get("code")}
-                for e in job.result["errors"]]
-    if job.error:
-        details = job.error.get("details") or []
-        if details:
-            return [{"row": d.get("row"), "column": d.get("field") or d.get("column"), "message": d.get("message"),
-                     "code": d.get("code")} for d in details]
-        return [{"row": None, "column": None, "message": job.error.get("message"), "code": job.error.get("code")}]
-    return []
+        lines = [{"row": e.get("row"), "column": e.get("column"), "message": e.get("message"), "code": e.get("code")}
+                 for e in job.result["errors"]]
+    elif job.error and job.error.get("details"):
+        lines = [{"row": d.get("row"), "column": d.get("field") or d.get("column"), "message": d.get("message"),
+                  "code": d.get("code")} for d in job.error["details"]]
+    elif job.error:
+        lines = [{"row": None, "column": None, "message": job.error.get("message"), "code": job.error.get("code")}]
+    else:
+        lines = []
+    explain = ui.locale.tag != "en"
+    for line in lines:
+        known = REASONS.get(line["code"] or "")
+        line["reason"] = ui._(known) if known and explain else None
+    return lines
 
 
 def _upload_page(ui: Ui, session: Any, *, error: str | None = None, status_code: int = 200) -> Response:
@@ -83,7 +93,7 @@ def import_job(ui: SignedInUi, session: DbSession, job_id: str) -> Response:
     job = jobs.get_job(session, organization_id=ui.principal.organization_id, job_id=job_id)
     done = job.status in ("succeeded", "failed")
     percent = 100 if done else (min(99, job.progress_done * 100 // job.progress_total) if job.progress_total else 0)
-    issues = _issues(job) if done else []
+    issues = _issues(ui, job) if done else []
     return ui.render("imports/job.html", fragment="imports/_job_fragment.html", nav="import",
                      title=ui._("Import"), job=job, done=done, percent=percent, issues=issues,
                      report=job.result or {}, failed=job.status == "failed" or bool(issues))
@@ -96,11 +106,11 @@ def import_errors_csv(ui: SignedInUi, session: DbSession, job_id: str) -> Respon
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([ui._("Row"), ui._("Column"), ui._("Reason"), ui._("Code")])
-    for issue in _issues(job):
+    for issue in _issues(ui, job):
+        reason = f"{issue['reason']}: {issue['message']}" if issue["reason"] else issue["message"] or ""
         # Cells echo the user's file: neutralize them so a spreadsheet never runs them as formulas.
         writer.writerow([issue["row"] if issue["row"] is not None else "",
-                         catalog.neutralize(issue["column"] or ""), catalog.neutralize(issue["message"] or ""),
-                         issue["code"] or ""])
+                         catalog.neutralize(issue["column"] or ""), catalog.neutralize(reason), issue["code"] or ""])
     name = f"import-errors-{job.id}.csv"
     return Response(("\ufeff" + buffer.getvalue()).encode("utf-8"), media_type="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{name}"'})
