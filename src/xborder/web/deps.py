@@ -67,7 +67,9 @@ def db_session(container: ContainerDep) -> Iterator[Session]:
         yield session
 
 
-DbSession = Annotated[Session, Depends(db_session)]
+# scope="function": commit before the response is sent, so a redirect or a 202 Location can be read at once
+# and a failed commit becomes an error response instead of being lost.
+DbSession = Annotated[Session, Depends(db_session, scope="function")]
 
 
 def client_ip(request: Request) -> str | None:
