@@ -10,6 +10,7 @@ MODEL_MODULES = (
     "xborder.identity.models",
     "xborder.jobs.models",
     "xborder.catalog.models",
+    "xborder.compliance.models",
 )
 
 for _module in MODEL_MODULES:

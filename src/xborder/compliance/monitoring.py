@@ -1,0 +1,179 @@
+"""Regulation-update monitoring: load a new rule-pack version (file, directory or URL feed), diff it, re-evaluate
+only the SKUs the change can affect, alert each organization (inbox + signed webhook / e-mail outbox).
+
+A malformed or lint-failing pack raises before anything is stored: the previous version stays in force.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xborder.catalog import Variant
+from xborder.compliance.diff import RuleChange, affected_skus, diff_libraries
+from xborder.compliance.models import Alert, AlertDelivery, PackVersion, Subscription
+from xborder.compliance.packs import RuleLibrary, load_library_from
+from xborder.compliance.providers.base import AlertMessage, AlertSender, DeliveryFailed
+from xborder.compliance.service import active_library, catalog_facts, evaluate_catalog
+from xborder.compliance.validate import lint_library
+from xborder.kernel import Clock, ErrorDetail, NotFound, ValidationFailed, new_secret
+
+__all__ = ["AlertOut", "DeliveryReport", "PackUpdate", "deliver_alerts", "library_documents", "list_alerts",
+           "load_rule_pack", "mark_alert_read", "subscribe_alerts"]
+
+MAX_ATTEMPTS = 6
+
+
+@dataclass
+class PackUpdate:
+    version: str
+    previous_version: str
+    changes: list[RuleChange]
+    reevaluated: dict[str, int] = field(default_factory=dict)  # organization -> SKUs re-evaluated
+    alerts: list[str] = field(default_factory=list)
+
+
+@dataclass
+class DeliveryReport:
+    sent: int = 0
+    retried: int = 0
+    failed: int = 0
+
+
+def library_documents(library: RuleLibrary) -> dict[str, Any]:
+    """JSON-ready documents that rebuild `library` with `parse_library` (what a pack version stores)."""
+    return {folder: pack.model_dump(mode="json", exclude_none=True) for folder, pack in library.packs.items()}
+
+
+def subscribe_alerts(session: Session, *, organization_id: str, channel: str, target: str) -> tuple[str, str | None]:
+    """Add a webhook URL or e-mail address; returns (subscription id, webhook signing secret shown once)."""
+    if channel not in ("webhook", "email"):
+        raise ValidationFailed("channel must be webhook or email", details=[ErrorDetail("bad channel",
+                                                                                        field="channel")])
+    if channel == "webhook" and not target.startswith(("https://", "http://")):
+        raise ValidationFailed("a webhook target is an http(s) URL", details=[ErrorDetail("bad URL", field="target")])
+    if channel == "email" and "@" not in target:
+        raise ValidationFailed("an e-mail target needs an @", details=[ErrorDetail("bad address", field="target")])
+    secret = new_secret() if channel == "webhook" else None
+    row = Subscription(organization_id=organization_id, channel=channel, target=target, secret=secret)
+    session.add(row)
+    session.flush()
+    return row.id, secret
+
+
+def load_rule_pack(session: Session, *, location: str | Path, clock: Clock) -> PackUpdate:
+    """Validate a new version, store it, re-evaluate affected SKUs per organization and raise alerts.
+
+    Raises:
+        ValidationFailed: the pack is rejected whole (schema or lint problems); nothing changes.
+    """
+    current = active_library(session)
+    new = load_library_from(location, base=current)
+    problems = lint_library(new)
+    if problems:
+        raise ValidationFailed(f"rule pack rejected: {len(problems)} problem(s)", details=problems)
+    changes = diff_libraries(current, new)
+    update = PackUpdate(version=new.version, previous_version=current.version, changes=changes)
+    if not changes:
+        return update
+    session.add(PackVersion(version=new.version, digest=new.digest, source=str(location)[:500],
+                            documents=library_documents(new), changes=[c.as_dict() for c in changes],
+                            loaded_at=clock.now()))
+    session.flush()
+    today = clock.today()
+    organizations = session.scalars(select(Variant.organization_id).distinct()).all()
+    for organization_id in organizations:
+        products = catalog_facts(session, organization_id=organization_id)
+        affected = affected_skus(changes, products)
+        scope = sorted(set().union(*affected.values())) if affected else []
+        update.reevaluated[organization_id] = len(scope)
+        if not scope:
+            continue
+        summary = evaluate_catalog(session, organization_id=organization_id, on=today, clock=clock,
+                                   markets=sorted(affected), skus=scope, library=new,
+                                   cause=f"rules {current.version} -> {new.version}")
+        verdicts = {(c.sku, c.market): {"before": c.before, "after": c.after} for c in summary.changed}
+        body = {"version": new.version, "previous_version": current.version,
+                "changes": [c.as_dict() for c in changes],
+                "skus_by_market": {m: sorted(s) for m, s in sorted(affected.items()) if s},
+                "verdict_changes": [{"sku": s, "market": m, **v} for (s, m), v in sorted(verdicts.items())
+                                    if v["before"] != v["after"]]}
+        alert = Alert(organization_id=organization_id, kind="rules_changed", body=body, created_at=clock.now(),
+                      title=f"Rules changed ({len(changes)}): {len(scope)} SKU(s) re-checked in "
+                            f"{len(body['skus_by_market'])} market(s)")
+        session.add(alert)
+        session.flush()
+        update.alerts.append(alert.id)
+        for sub_id in session.scalars(select(Subscription.id).where(
+                Subscription.organization_id == organization_id)):
+            session.add(AlertDelivery(organization_id=organization_id, alert_id=alert.id, subscription_id=sub_id,
+                                      next_attempt_at=clock.now()))
+    session.flush()
+    return update
+
+
+def deliver_alerts(session: Session, *, senders: Mapping[str, AlertSender], clock: Clock,
+                   max_attempts: int = MAX_ATTEMPTS) -> DeliveryReport:
+    """Send due deliveries once each; failures back off exponentially (1, 2, 4... minutes) until max_attempts."""
+    now = clock.now()
+    report = DeliveryReport()
+    due = session.execute(
+        select(AlertDelivery, Alert, Subscription).join(Alert, Alert.id == AlertDelivery.alert_id)
+        .join(Subscription, Subscription.id == AlertDelivery.subscription_id)
+        .where(AlertDelivery.status == "pending", AlertDelivery.next_attempt_at <= now)
+        .order_by(AlertDelivery.next_attempt_at)).all()
+    for delivery, alert, subscription in due:
+        sender = senders.get(subscription.channel)
+        if sender is None:
+            continue  # no provider configured for this channel here: stays pending, never reported as sent
+        message = AlertMessage(alert.id, alert.organization_id, alert.kind, alert.title, alert.body,
+                               subscription.target, subscription.secret)
+        delivery.attempts += 1
+        try:
+            sender.send(message)
+        except DeliveryFailed as exc:
+            delivery.last_error = exc.message[:2000]
+            if delivery.attempts >= max_attempts:
+                delivery.status = "failed"
+                report.failed += 1
+            else:
+                delivery.next_attempt_at = now + timedelta(minutes=2 ** (delivery.attempts - 1))
+                report.retried += 1
+            continue
+        delivery.status, delivery.sent_at, delivery.last_error = "sent", now, None
+        report.sent += 1
+    session.flush()
+    return report
+
+
+@dataclass(frozen=True)
+class AlertOut:
+    id: str
+    kind: str
+    title: str
+    body: dict[str, Any]
+    created_at: Any
+    read_at: Any
+
+
+def list_alerts(session: Session, *, organization_id: str, unread_only: bool = False) -> list[AlertOut]:
+    """The organization's inbox, newest first."""
+    stmt = select(Alert).where(Alert.organization_id == organization_id)
+    if unread_only:
+        stmt = stmt.where(Alert.read_at.is_(None))
+    rows = session.scalars(stmt.order_by(Alert.created_at.desc(), Alert.id.desc())).all()
+    return [AlertOut(a.id, a.kind, a.title, a.body, a.created_at, a.read_at) for a in rows]
+
+
+def mark_alert_read(session: Session, *, organization_id: str, alert_id: str, clock: Clock) -> None:
+    alert = session.scalar(select(Alert).where(Alert.organization_id == organization_id, Alert.id == alert_id))
+    if alert is None:
+        raise NotFound("no such alert", details=[ErrorDetail("not found", field="alert_id")])
+    alert.read_at = alert.read_at or clock.now()
+    session.flush()

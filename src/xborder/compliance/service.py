@@ -1,0 +1,197 @@
+"""Compliance use cases over the database: the rules in force, evaluating an organization's catalog and storing
+verdicts with history, the readiness matrix, and what a verdict was on a past date.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from xborder.catalog import Product, Variant
+from xborder.compliance.attributes import ATTRIBUTES, ProductFacts
+from xborder.compliance.batch import evaluate_batch
+from xborder.compliance.evaluate import Assessment
+from xborder.compliance.evidence import evidence_for_evaluation
+from xborder.compliance.models import PackVersion, StoredVerdict, VerdictHistory
+from xborder.compliance.packs import RuleLibrary, load_library, parse_library
+from xborder.compliance.products import facts_from_variant
+from xborder.kernel import Clock, ErrorDetail, NotFound
+
+__all__ = ["EvaluationSummary", "MatrixCell", "ReadinessMatrix", "VerdictChange", "VerdictRecord", "active_library",
+           "catalog_facts", "evaluate_catalog", "readiness_matrix", "verdict_on"]
+
+_VARIANT_COLUMNS = [c for c in ATTRIBUTES if c in Variant.__table__.columns] + ["voltage_min_v", "voltage_max_v"]
+_library_cache: dict[str, RuleLibrary] = {}
+
+
+@dataclass(frozen=True)
+class VerdictChange:
+    sku: str
+    market: str
+    before: str | None
+    after: str
+
+
+@dataclass
+class EvaluationSummary:
+    rules_version: str
+    on: date
+    evaluated: int
+    changed: list[VerdictChange] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class MatrixCell:
+    verdict: str
+    open_items: int
+
+
+@dataclass(frozen=True)
+class ReadinessMatrix:
+    """Products × markets: `cells[sku][market]`; a missing cell means "not evaluated yet"."""
+
+    markets: tuple[str, ...]
+    skus: tuple[str, ...]
+    cells: dict[str, dict[str, MatrixCell]]
+    counts: dict[str, dict[str, int]]
+
+
+@dataclass(frozen=True)
+class VerdictRecord:
+    sku: str
+    market: str
+    verdict: str
+    items: list[dict[str, Any]]
+    rules_version: str
+    recorded_at: datetime
+    cause: str
+
+
+def active_library(session: Session) -> RuleLibrary:
+    """The newest operator-loaded pack version, else the packs shipped with xborder."""
+    row = session.execute(select(PackVersion.digest, PackVersion.documents)
+                          .order_by(PackVersion.loaded_at.desc(), PackVersion.id.desc()).limit(1)).first()
+    if row is None:
+        return load_library()
+    digest, documents = row
+    if digest not in _library_cache:
+        _library_cache[digest] = parse_library(documents)
+    return _library_cache[digest]
+
+
+def catalog_facts(session: Session, *, organization_id: str, skus: Iterable[str] | None = None) -> list[ProductFacts]:
+    """Every variant of the organization (or the given SKUs) as evaluator input."""
+    columns = [getattr(Variant, c) for c in dict.fromkeys(["sku", *_VARIANT_COLUMNS])]
+    stmt = (select(*columns, Product.category, Product.brand).join(Product, Product.id == Variant.product_id)
+            .where(Variant.organization_id == organization_id).order_by(Variant.sku))
+    wanted = sorted(set(skus)) if skus is not None else None
+    facts: list[ProductFacts] = []
+    chunks = [wanted[i:i + 500] for i in range(0, len(wanted), 500)] if wanted is not None else [None]
+    for chunk in chunks:
+        query = stmt if chunk is None else stmt.where(Variant.sku.in_(chunk))
+        for row in session.execute(query).mappings():
+            variant = dict(row)
+            facts.append(facts_from_variant(variant["sku"], variant, {"category": variant.pop("category"),
+                                                                       "brand": variant.pop("brand")}))
+    return facts
+
+
+def _items_json(assessment: Assessment) -> list[dict[str, Any]]:
+    return [{"id": i.rule_id, "kind": i.kind.value, "status": i.status.value, "severity": i.severity.value,
+             "missing": list(i.missing_attributes), "evidence": list(i.evidence_ids),
+             "expires_on": i.expires_on.isoformat() if i.expires_on else None}
+            for i in assessment.items if i.status.value != "not_applicable"]
+
+
+def _digest(verdict: str, items: list[dict[str, Any]]) -> str:
+    return hashlib.sha256(json.dumps([verdict, items], sort_keys=True).encode()).hexdigest()
+
+
+def evaluate_catalog(session: Session, *, organization_id: str, on: date, clock: Clock,
+                     markets: Iterable[str] | None = None, skus: Iterable[str] | None = None,
+                     cause: str = "evaluation", library: RuleLibrary | None = None) -> EvaluationSummary:
+    """Evaluate (part of) a catalog and store the verdicts; history gets a row only when a checklist changed."""
+    library = library or active_library(session)
+    wanted_markets = sorted({m.upper() for m in markets}) if markets is not None else list(library.markets())
+    products = catalog_facts(session, organization_id=organization_id, skus=skus)
+    summary = EvaluationSummary(rules_version=library.version, on=on, evaluated=len(products))
+    if not products or not wanted_markets:
+        return summary
+    batch = evaluate_batch(products, rules_by_market=library.rules_by_market(wanted_markets), on=on,
+                           evidence=evidence_for_evaluation(session, organization_id=organization_id))
+    now = clock.now()
+    product_skus = [p.sku for p in products]
+    for market in wanted_markets:
+        current: dict[str, StoredVerdict] = {}
+        for start in range(0, len(product_skus), 500):
+            chunk = product_skus[start:start + 500]
+            for row in session.scalars(select(StoredVerdict).where(
+                    StoredVerdict.organization_id == organization_id, StoredVerdict.market == market,
+                    StoredVerdict.sku.in_(chunk))):
+                current[row.sku] = row
+        json_cache: dict[int, tuple[list[dict[str, Any]], str]] = {}
+        for sku, assessment in zip(product_skus, batch.assessments[market], strict=True):
+            cached = json_cache.get(id(assessment))
+            if cached is None:
+                items = _items_json(assessment)
+                cached = json_cache[id(assessment)] = (items, _digest(assessment.verdict.value, items))
+            items, digest = cached
+            row = current.get(sku)
+            if row is not None and row.digest == digest:
+                row.evaluated_on, row.evaluated_at, row.rules_version = on, now, library.version
+                continue
+            before = row.verdict if row is not None else None
+            if row is None:
+                row = StoredVerdict(organization_id=organization_id, sku=sku, market=market)
+                session.add(row)
+            row.verdict, row.items, row.digest = assessment.verdict.value, items, digest
+            row.rules_version, row.evaluated_on, row.evaluated_at = library.version, on, now
+            session.add(VerdictHistory(organization_id=organization_id, sku=sku, market=market,
+                                       verdict=assessment.verdict.value, items=items, digest=digest,
+                                       rules_version=library.version, cause=cause[:200], recorded_at=now))
+            summary.changed.append(VerdictChange(sku, market, before, assessment.verdict.value))
+    session.flush()
+    return summary
+
+
+def readiness_matrix(session: Session, *, organization_id: str, markets: Iterable[str] | None = None,
+                     skus: Iterable[str] | None = None) -> ReadinessMatrix:
+    """Stored verdicts as products × markets, with verdict counts per market."""
+    stmt = select(StoredVerdict.sku, StoredVerdict.market, StoredVerdict.verdict, StoredVerdict.items).where(
+        StoredVerdict.organization_id == organization_id)
+    if markets is not None:
+        stmt = stmt.where(StoredVerdict.market.in_(sorted({m.upper() for m in markets})))
+    if skus is not None:
+        stmt = stmt.where(StoredVerdict.sku.in_(sorted(set(skus))))
+    cells: dict[str, dict[str, MatrixCell]] = {}
+    counts: dict[str, dict[str, int]] = {}
+    for sku, market, verdict, items in session.execute(stmt.order_by(StoredVerdict.sku, StoredVerdict.market)):
+        open_items = sum(1 for i in items if i["status"] not in ("satisfied", "not_applicable"))
+        cells.setdefault(sku, {})[market] = MatrixCell(verdict, open_items)
+        tally = counts.setdefault(market, {"ready": 0, "action_needed": 0, "blocked": 0})
+        tally[verdict] += 1
+    return ReadinessMatrix(markets=tuple(sorted(counts)), skus=tuple(cells), cells=cells, counts=counts)
+
+
+def verdict_on(session: Session, *, organization_id: str, sku: str, market: str, on: date) -> VerdictRecord:
+    """The checklist as xborder recorded it at the end of day `on` (UTC).
+
+    Raises:
+        NotFound: the SKU had not been evaluated in that market by then.
+    """
+    end = datetime.combine(on + timedelta(days=1), time.min, tzinfo=UTC)
+    row = session.scalar(select(VerdictHistory).where(
+        VerdictHistory.organization_id == organization_id, VerdictHistory.sku == sku,
+        VerdictHistory.market == market.upper(), VerdictHistory.recorded_at < end)
+        .order_by(VerdictHistory.recorded_at.desc(), VerdictHistory.id.desc()).limit(1))
+    if row is None:
+        raise NotFound(f"{sku} had not been evaluated for {market.upper()} by {on.isoformat()}",
+                       details=[ErrorDetail("no verdict recorded", field="on", code="compliance.no_history")])
+    return VerdictRecord(row.sku, row.market, row.verdict, row.items, row.rules_version, row.recorded_at, row.cause)
