@@ -3,7 +3,15 @@
 Cross-domain callers use only these names: build a `PricingData` once, then `quote_landed_cost(data, request=...)`.
 """
 
-from xborder.pricing.batch import BATCH_COLUMNS, BatchResult, parse_quote_row, quote_batch
+from xborder.pricing.batch import (
+    BATCH_COLUMNS,
+    BatchResult,
+    QuoteFigures,
+    figures_of,
+    parse_quote_row,
+    quote_batch,
+    quote_figures,
+)
 from xborder.pricing.errors import (
     DateOutsideData,
     FxRateMissing,
@@ -57,15 +65,18 @@ __all__ = [
     "PricingData",
     "PricingInputInvalid",
     "QuoteContext",
+    "QuoteFigures",
     "QuoteLine",
     "QuoteRequest",
     "UnsupportedRate",
     "compute_landed_cost",
+    "figures_of",
     "import_schedule_version",
     "landed_cost_to_dict",
     "list_schedule_versions",
     "parse_quote_row",
     "quote_batch",
+    "quote_figures",
     "quote_landed_cost",
     "update_ecb_rates",
 ]
