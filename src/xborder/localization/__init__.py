@@ -6,7 +6,21 @@ Sits above catalog: it reads products and market facts; culture packs and market
 from xborder.localization.channels import ChannelRules, FieldRule, available_channels, channel_rules
 from xborder.localization.checks.base import ListingText, QaContext
 from xborder.localization.culture import CulturePack, available_packs, culture_pack
+from xborder.localization.exports import export_listings, import_listings
 from xborder.localization.listing_csv import parse_listing_csv
+from xborder.localization.listings import (
+    ListingView,
+    RevisionView,
+    create_listing,
+    generate_listing,
+    get_listing,
+    list_listings,
+    list_revisions,
+    qa_listing,
+    transition_listing,
+    update_listing,
+)
+from xborder.localization.providers import MtProvider, MtSettings, load_provider
 from xborder.localization.qa import (
     QaResult,
     build_qa_context,
@@ -29,6 +43,7 @@ from xborder.localization.service import (
 )
 from xborder.localization.termbase import Glossary, TermEntry
 from xborder.localization.tm_index import TmIndex
+from xborder.localization.translate import SegmentResult, translate_segments
 
 __all__ = [
     "ChannelRules",
@@ -37,8 +52,13 @@ __all__ = [
     "Glossary",
     "GlossaryImport",
     "ListingText",
+    "ListingView",
+    "MtProvider",
+    "MtSettings",
     "QaContext",
     "QaResult",
+    "RevisionView",
+    "SegmentResult",
     "TermEntry",
     "TmImport",
     "TmIndex",
@@ -49,15 +69,27 @@ __all__ = [
     "build_qa_context",
     "channel_rules",
     "check_codes",
+    "create_listing",
     "culture_pack",
+    "export_listings",
     "export_tmx",
+    "generate_listing",
     "get_glossary",
+    "get_listing",
     "import_glossary",
+    "import_listings",
     "import_tmx",
+    "list_listings",
+    "list_revisions",
+    "load_provider",
     "lookup_tm",
     "parse_listing_csv",
+    "qa_listing",
     "qa_listing_file",
     "run_qa",
     "run_qa_batch",
     "run_qa_markets",
+    "transition_listing",
+    "translate_segments",
+    "update_listing",
 ]

@@ -1,13 +1,18 @@
-"""Localization tables: translation-memory segments and glossary terms, both per organization."""
+"""Localization tables per organization: translation-memory segments, glossary terms, listings and revisions."""
 
 from __future__ import annotations
 
-from sqlalchemy import CheckConstraint, Index, String, Text, UniqueConstraint
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, Integer, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
-from xborder.db import Base, TimestampMixin, id_column, org_column
+from xborder.catalog import Product  # noqa: F401 - catalog_product must be registered before the listing FK
+from xborder.db import Base, TimestampMixin, UtcDateTime, id_column, org_column
+from xborder.kernel import utcnow
 
-__all__ = ["GlossaryTerm", "TmSegment"]
+__all__ = ["LISTING_STATUSES", "GlossaryTerm", "Listing", "ListingRevision", "TmSegment"]
 
 
 class TmSegment(TimestampMixin, Base):
@@ -46,4 +51,53 @@ class GlossaryTerm(TimestampMixin, Base):
     translation: Mapped[str | None] = mapped_column(String(300), nullable=True)
     source_language: Mapped[str | None] = mapped_column(String(35), nullable=True)
     market: Mapped[str | None] = mapped_column(String(2), nullable=True)
+    note: Mapped[str | None] = mapped_column(String(500), nullable=True)
+
+
+LISTING_STATUSES = ("draft", "needs_review", "approved", "published")
+
+
+class Listing(TimestampMixin, Base):
+    """One product's texts for one market and language, with its workflow status and an optimistic version."""
+
+    __tablename__ = "localization_listing"
+    __table_args__ = (
+        UniqueConstraint("organization_id", "product_id", "market", "language"),
+        CheckConstraint("status IN ('draft', 'needs_review', 'approved', 'published')", name="status"),
+    )
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = org_column()
+    product_id: Mapped[str] = mapped_column(String(26), ForeignKey("catalog_product.id", ondelete="CASCADE"),
+                                            index=True)
+    market: Mapped[str] = mapped_column(String(2))
+    language: Mapped[str] = mapped_column(String(35))
+    status: Mapped[str] = mapped_column(String(16), default="draft")
+    title: Mapped[str] = mapped_column(Text, default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    bullets: Mapped[list[str]] = mapped_column(JSON, default=list)
+    keywords: Mapped[list[str]] = mapped_column(JSON, default=list)
+    meta_title: Mapped[str] = mapped_column(String(300), default="")
+    meta_description: Mapped[str] = mapped_column(String(500), default="")
+    pending_segments: Mapped[list[str]] = mapped_column(JSON, default=list)  # fields waiting for a translator
+    version: Mapped[int] = mapped_column(Integer, default=1)
+    updated_by: Mapped[str | None] = mapped_column(String(26), nullable=True)
+
+
+class ListingRevision(Base):
+    """Append-only history: who changed what, when, and the listing as it was after the change."""
+
+    __tablename__ = "localization_listing_revision"
+    __table_args__ = (UniqueConstraint("listing_id", "version"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = org_column()
+    listing_id: Mapped[str] = mapped_column(String(26), ForeignKey("localization_listing.id", ondelete="CASCADE"),
+                                            index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    status: Mapped[str] = mapped_column(String(16))
+    changed_by: Mapped[str | None] = mapped_column(String(26), nullable=True)
+    changed_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    changed_fields: Mapped[list[str]] = mapped_column(JSON, default=list)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     note: Mapped[str | None] = mapped_column(String(500), nullable=True)
