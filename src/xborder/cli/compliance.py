@@ -180,3 +180,185 @@ def diff(path: Path = typer.Argument(..., exists=True, help="New pack version (f
         typer.echo("no rule changes")
     for c in changes:
         typer.echo(f"{c.change:8} {c.market_scope:>4} {c.rule_id}: {c.summary}")
+
+
+# ---- commands over the database (organization-scoped) -------------------------------------------------------
+
+DEFAULT_ORG = "shengyue"  # the demo seller, as in `xborder import products`
+_ORG = typer.Option(DEFAULT_ORG, "--org", envvar="XBORDER_ORG", help="Organization slug (or set XBORDER_ORG).")
+evidence_app = typer.Typer(help="Evidence vault: certificates, test reports, registrations.", no_args_is_help=True)
+alerts_app = typer.Typer(help="Compliance alert inbox and deliveries.", no_args_is_help=True)
+compliance_app.add_typer(evidence_app, name="evidence")
+compliance_app.add_typer(alerts_app, name="alerts")
+
+
+def _run(org: str, action: Any) -> Any:
+    """Open a transaction for the organization, run `action(session, org_id, container)`, map errors to exits."""
+    from xborder import identity
+    from xborder.cli.context import get_container
+    from xborder.db import transaction
+
+    container = get_container()
+    try:
+        with transaction(container.session_factory) as session:
+            organization = identity.get_organization_by_slug(session, slug=org)
+            return action(session, organization.id, container)
+    except DomainError as error:
+        raise _fail(error) from None
+
+
+@compliance_app.command("evaluate")
+def evaluate(org: str = _ORG, market: list[str] = typer.Option(None, "--market", help="Default: every market."),
+             on: str | None = typer.Option(None, "--date")) -> None:
+    """Evaluate the organization's catalog and store verdicts (history keeps every change)."""
+    when = _parse_date(on)
+    summary = _run(org, lambda s, oid, c: compliance.evaluate_catalog(
+        s, organization_id=oid, on=when, clock=c.clock, markets=market or None, cause="cli evaluate"))
+    typer.echo(f"{summary.evaluated} SKU(s) evaluated with rules {summary.rules_version}; "
+               f"{len(summary.changed)} checklist(s) changed")
+
+
+@compliance_app.command("matrix")
+def matrix(org: str = _ORG, market: list[str] = typer.Option(None, "--market"),
+           as_json: bool = typer.Option(False, "--json")) -> None:
+    """Readiness matrix (SKUs × markets) from the stored verdicts."""
+    result = _run(org, lambda s, oid, c: compliance.readiness_matrix(s, organization_id=oid, markets=market or None))
+    if as_json:
+        typer.echo(json.dumps({"markets": list(result.markets), "counts": result.counts,
+                               "cells": {sku: {m: {"verdict": cell.verdict, "open_items": cell.open_items}
+                                               for m, cell in row.items()} for sku, row in result.cells.items()}},
+                              ensure_ascii=False, indent=2))
+        return
+    table = Table("SKU", *result.markets)
+    marks = {"ready": "[green]ready[/]", "action_needed": "[yellow]action[/]", "blocked": "[red]blocked[/]"}
+    for sku in result.skus:
+        row = result.cells[sku]
+        table.add_row(sku, *(f"{marks[row[m].verdict]} {row[m].open_items}" if m in row else "—"
+                             for m in result.markets))
+    Console().print(table)
+
+
+@compliance_app.command("history")
+def history(sku: str, market: str = typer.Option(..., "--market"), on: str = typer.Option(..., "--date"),
+            org: str = _ORG) -> None:
+    """What the verdict of SKU in MARKET was on a past date."""
+    when = _parse_date(on)
+    record = _run(org, lambda s, oid, c: compliance.verdict_on(s, organization_id=oid, sku=sku, market=market,
+                                                                 on=when))
+    typer.echo(json.dumps({"sku": record.sku, "market": record.market, "verdict": record.verdict,
+                           "rules_version": record.rules_version, "recorded_at": record.recorded_at.isoformat(),
+                           "cause": record.cause, "requirements": record.items}, ensure_ascii=False, indent=2))
+
+
+@evidence_app.command("upload")
+def evidence_upload(
+    file: Path = typer.Argument(..., exists=True, dir_okay=False),
+    evidence_type: str = typer.Option(..., "--type", help="certificate, test_report, declaration_of_conformity..."),
+    scheme: str = typer.Option(..., "--scheme", help="e.g. ce-red, giteki, weee-epr"),
+    issuer: str = typer.Option(..., "--issuer"),
+    issued_on: str = typer.Option(..., "--issued-on"),
+    expires_on: str | None = typer.Option(None, "--expires-on"),
+    sku: list[str] = typer.Option(None, "--sku", help="Covered SKU (repeat); none = organization-wide."),
+    market: list[str] = typer.Option(None, "--market", help="Only valid in these markets (repeat)."),
+    standard: str | None = typer.Option(None, "--standard"),
+    reference: str | None = typer.Option(None, "--reference", help="Certificate or registration number."),
+    org: str = _ORG,
+) -> None:
+    """Store a PDF or image as evidence (refused if not PDF/image, oversized or already expired)."""
+    content = file.read_bytes()
+    issued, expires = _parse_date(issued_on), _parse_date(expires_on) if expires_on else None
+    def upload(session: Any, organization_id: str, container: Any) -> tuple[Any, Any]:
+        out = compliance.upload_evidence(
+            session, organization_id=organization_id, filename=file.name, content=content,
+            evidence_type=evidence_type, scheme=scheme, issuer=issuer, issued_on=issued, expires_on=expires,
+            today=container.clock.today(), skus=sku or None, markets=market or None, standard=standard,
+            reference=reference)
+        summary = compliance.reevaluate_after_evidence(session, organization_id=organization_id,
+                                                       skus=out.skus, clock=container.clock)
+        return out, summary
+
+    out, summary = _run(org, upload)
+    typer.echo(f"stored {out.id}: {out.evidence_type} {out.scheme} ({out.content_type}, {out.size_bytes:,} bytes); "
+               f"{len(summary.changed)} checklist(s) updated")
+
+
+@evidence_app.command("list")
+def evidence_list(org: str = _ORG, as_json: bool = typer.Option(False, "--json")) -> None:
+    docs = _run(org, lambda s, oid, c: compliance.list_evidence(s, organization_id=oid))
+    rows = [{"id": d.id, "type": d.evidence_type, "scheme": d.scheme, "issuer": d.issuer,
+             "expires_on": d.expires_on.isoformat() if d.expires_on else None,
+             "skus": list(d.skus) if d.skus is not None else "all", "markets": list(d.markets or [])} for d in docs]
+    typer.echo(json.dumps(rows, ensure_ascii=False, indent=2) if as_json else
+               "\n".join(f"{r['id']} {r['type']} {r['scheme']} expires {r['expires_on']}" for r in rows))
+
+
+@alerts_app.command("list")
+def alerts_list(org: str = _ORG, unread: bool = typer.Option(False, "--unread")) -> None:
+    alerts = _run(org, lambda s, oid, c: compliance.list_alerts(s, organization_id=oid, unread_only=unread))
+    typer.echo(json.dumps([{"id": a.id, "kind": a.kind, "title": a.title, "created_at": a.created_at.isoformat(),
+                            "body": a.body} for a in alerts], ensure_ascii=False, indent=2))
+
+
+@alerts_app.command("subscribe")
+def alerts_subscribe(channel: str = typer.Argument(..., help="webhook or email"), target: str = typer.Argument(...),
+                     org: str = _ORG) -> None:
+    sub_id, secret = _run(org, lambda s, oid, c: compliance.subscribe_alerts(s, organization_id=oid,
+                                                                              channel=channel, target=target))
+    typer.echo(f"subscription {sub_id}" + (f"; signing secret (shown once): {secret}" if secret else ""))
+
+
+@alerts_app.command("deliver")
+def alerts_deliver(
+    smtp_host: str | None = typer.Option(None, "--smtp-host", envvar="XBORDER_SMTP_HOST"),
+    smtp_port: int = typer.Option(25, "--smtp-port", envvar="XBORDER_SMTP_PORT"),
+    smtp_from: str = typer.Option("xborder@localhost", "--smtp-from", envvar="XBORDER_SMTP_FROM"),
+    smtp_starttls: bool = typer.Option(False, "--smtp-starttls", envvar="XBORDER_SMTP_STARTTLS"),
+) -> None:
+    """Send due webhook/e-mail deliveries (e-mail only when an SMTP host is configured)."""
+    from xborder.cli.context import get_container
+    from xborder.compliance.providers import SmtpSender, WebhookSender
+    from xborder.db import transaction
+
+    senders: dict[str, Any] = {"webhook": WebhookSender()}
+    if smtp_host:
+        senders["email"] = SmtpSender(host=smtp_host, port=smtp_port, sender=smtp_from, starttls=smtp_starttls)
+    container = get_container()
+    with transaction(container.session_factory) as session:
+        report = compliance.deliver_alerts(session, senders=senders, clock=container.clock)
+    typer.echo(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}"
+               + ("" if smtp_host else " (no SMTP host configured: e-mail deliveries stay pending)"))
+
+
+@alerts_app.command("scan-expiry")
+def alerts_scan_expiry(within: int = typer.Option(60, "--within", help="Days ahead.")) -> None:
+    """Raise inbox alerts for evidence expiring within the window."""
+    from xborder.cli.context import get_container
+    from xborder.db import transaction
+
+    container = get_container()
+    with transaction(container.session_factory) as session:
+        created = compliance.scan_expiring_evidence(session, today=container.clock.today(), within_days=within)
+    typer.echo(f"{len(created)} alert(s) raised")
+
+
+@rules_app.command("load")
+def rules_load(location: str = typer.Argument(..., help="rules.yaml, folder, bundle file or http(s) feed URL.")
+               ) -> None:
+    """Load a new rule-pack version: validate, diff, re-check affected SKUs, alert organizations. Exit 2 if rejected."""
+    from xborder.cli.context import get_container
+    from xborder.db import transaction
+
+    container = get_container()
+    try:
+        with transaction(container.session_factory) as session:
+            update = compliance.load_rule_pack(session, location=location, clock=container.clock)
+    except DomainError as error:
+        raise _fail(error) from None
+    if not update.changes:
+        typer.echo(f"no rule changes (in force: {update.previous_version})")
+        return
+    for c in update.changes:
+        typer.echo(f"{c.change:8} {c.rule_id}: {c.summary}")
+    typer.echo(f"version {update.previous_version} -> {update.version}; re-checked "
+               f"{sum(update.reevaluated.values())} SKU(s) in {len(update.reevaluated)} organization(s); "
+               f"{len(update.alerts)} alert(s)")

@@ -45,6 +45,7 @@ from xborder.compliance.service import (
     active_library,
     evaluate_catalog,
     readiness_matrix,
+    reevaluate_after_evidence,
     verdict_on,
 )
 from xborder.compliance.validate import lint_library
@@ -94,6 +95,7 @@ __all__ = [
     "parse_library",
     "read_products_file",
     "readiness_matrix",
+    "reevaluate_after_evidence",
     "scan_expiring_evidence",
     "subscribe_alerts",
     "upload_evidence",

@@ -25,7 +25,7 @@ from xborder.compliance.products import facts_from_variant
 from xborder.kernel import Clock, ErrorDetail, NotFound
 
 __all__ = ["EvaluationSummary", "MatrixCell", "ReadinessMatrix", "VerdictChange", "VerdictRecord", "active_library",
-           "catalog_facts", "evaluate_catalog", "readiness_matrix", "verdict_on"]
+           "catalog_facts", "evaluate_catalog", "readiness_matrix", "reevaluate_after_evidence", "verdict_on"]
 
 _VARIANT_COLUMNS = [c for c in ATTRIBUTES if c in Variant.__table__.columns] + ["voltage_min_v", "voltage_max_v"]
 _library_cache: dict[str, RuleLibrary] = {}
@@ -195,3 +195,16 @@ def verdict_on(session: Session, *, organization_id: str, sku: str, market: str,
         raise NotFound(f"{sku} had not been evaluated for {market.upper()} by {on.isoformat()}",
                        details=[ErrorDetail("no verdict recorded", field="on", code="compliance.no_history")])
     return VerdictRecord(row.sku, row.market, row.verdict, row.items, row.rules_version, row.recorded_at, row.cause)
+
+
+def reevaluate_after_evidence(session: Session, *, organization_id: str, skus: Iterable[str] | None, clock: Clock
+                              ) -> EvaluationSummary:
+    """Re-check the SKUs a new document covers (all for an organization-wide one) in the markets already shown in
+    the readiness matrix, so the matrix reflects the upload at once."""
+    markets = session.scalars(select(StoredVerdict.market).where(StoredVerdict.organization_id == organization_id)
+                              .distinct()).all()
+    library = active_library(session)
+    if not markets:
+        return EvaluationSummary(rules_version=library.version, on=clock.today(), evaluated=0)
+    return evaluate_catalog(session, organization_id=organization_id, on=clock.today(), clock=clock,
+                            markets=sorted(markets), skus=skus, cause="evidence uploaded", library=library)
