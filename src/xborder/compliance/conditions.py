@@ -66,15 +66,15 @@ class Leaf:
     def test(self, values: Mapping[str, Any]) -> Tri:
         actual = values.get(self.attr)
         if self.op == "known":
-            return (actual is not None) == self.value
+            return bool((actual is not None) == self.value)
         if actual is None:
             return None
         op, v = self.op, self.value
         if op == "hs":
-            return actual.startswith(v)
+            return bool(actual.startswith(v))
         if op == "hs_range":
             width = len(v[0])
-            return v[0] <= actual[:width] <= v[1]
+            return bool(v[0] <= actual[:width] <= v[1])
         if op == "eq":
             return bool(actual == v)
         if op == "ne":
@@ -96,7 +96,7 @@ class Leaf:
         if op == "contains_none":
             return not any(item in v for item in actual)
         if op == "not_empty":
-            return (len(actual) > 0) == v
+            return bool((len(actual) > 0) == v)
         if op == "mentions_any":
             text = " ".join(actual) if isinstance(actual, tuple) else str(actual)
             return any(word in text for word in v)

@@ -105,9 +105,12 @@ def affected_skus(changes: Sequence[RuleChange], products: Sequence[ProductFacts
                 can = memo.get(key)
                 if can is None:
                     values = dict(zip(attrs, key, strict=True))
-                    can = memo[key] = any(
-                        evaluate_condition(r.condition, lambda leaf, v=values: Leaf.test(leaf, v)).value is not False
-                        for r in rules if r.condition is not None)
+
+                    def test(leaf: Leaf, values: dict[str, Any] = values) -> bool | None:
+                        return leaf.test(values)
+
+                    can = memo[key] = any(evaluate_condition(r.condition, test).value is not False
+                                          for r in rules if r.condition is not None)
                 if can:
                     hit.add(product.sku)
         for market in change.markets:

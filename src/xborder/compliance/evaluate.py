@@ -97,7 +97,7 @@ class RequirementResult:
             return "unknown — please fill in: " + ", ".join(self.missing_attributes)
         if self.status is Status.NOT_APPLICABLE:
             return f"not applicable: {self.reason}"
-        return self.status.value
+        return str(self.status.value)
 
 
 @dataclass(frozen=True, slots=True)

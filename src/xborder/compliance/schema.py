@@ -221,9 +221,9 @@ def parse_pack_file(data: Any, *, source: str) -> tuple[PackFile, list[Rule]]:
             continue
         rule_errors: list[ErrorDetail] = []
         condition = parse_condition(spec.when, f"{name}.when", rule_errors) if spec.when is not None else None
-        for err in rule_errors:
-            errors.append(ErrorDetail(f"rule {name}: {err.message}", field=err.field,
-                                      code=err.code or "compliance.invalid_condition"))
+        for problem in rule_errors:
+            errors.append(ErrorDetail(f"rule {name}: {problem.message}", field=problem.field,
+                                      code=problem.code or "compliance.invalid_condition"))
         specs.append(spec)
         rules.append(Rule(spec, condition, origin=str(data.get("jurisdiction", "?")).lower()))
     if errors or pack is None:

@@ -143,13 +143,13 @@ def evaluate_catalog(session: Session, *, organization_id: str, on: date, clock:
                 items = _items_json(assessment)
                 cached = json_cache[id(assessment)] = (items, _digest(assessment.verdict.value, items))
             items, digest = cached
-            row = current.get(sku)
-            if row is not None and row.digest == digest:
-                row.evaluated_on, row.evaluated_at, row.rules_version = on, now, library.version
+            existing = current.get(sku)
+            if existing is not None and existing.digest == digest:
+                existing.evaluated_on, existing.evaluated_at, existing.rules_version = on, now, library.version
                 continue
-            before = row.verdict if row is not None else None
-            if row is None:
-                row = StoredVerdict(organization_id=organization_id, sku=sku, market=market)
+            before = existing.verdict if existing is not None else None
+            row = existing or StoredVerdict(organization_id=organization_id, sku=sku, market=market)
+            if existing is None:
                 session.add(row)
             row.verdict, row.items, row.digest = assessment.verdict.value, items, digest
             row.rules_version, row.evaluated_on, row.evaluated_at = library.version, on, now
