@@ -69,3 +69,71 @@ def qa_command(
     Console().print(table)
     total = sum(len(r.findings) for r in results)
     typer.echo(f"{len(results)} listing(s), {total} finding(s)")
+
+
+def _org_id(session: object, slug: str) -> str:
+    from xborder import identity
+
+    return identity.get_organization_by_slug(session, slug=slug).id  # type: ignore[arg-type]
+
+
+@app.command("tm-import")
+def tm_import_command(
+    file: Path = typer.Option(..., "--file", "-f", exists=True, dir_okay=False, help="TMX 1.4b file."),
+    org: str = typer.Option(..., "--org", help="Organization slug."),
+) -> None:
+    """Import a TMX 1.4b file into the organization's translation memory (whole file or nothing)."""
+    from xborder.cli.context import get_container
+    from xborder.db import transaction
+
+    try:
+        with transaction(get_container().session_factory) as session:
+            summary = localization.import_tmx(session, organization_id=_org_id(session, org),
+                                              content=file.read_bytes())
+    except DomainError as error:
+        raise _fail(error) from None
+    typer.echo(f"{summary.units} unit(s): {summary.created} created, {summary.updated} updated "
+               f"({', '.join(summary.pairs)})")
+
+
+@app.command("tm-export")
+def tm_export_command(
+    org: str = typer.Option(..., "--org", help="Organization slug."),
+    source: str = typer.Option(..., "--source", help="Source language, e.g. zh-CN."),
+    target: str | None = typer.Option(None, "--target", help="Only this target language."),
+    output: Path = typer.Option(..., "--output", "-o", help="Where to write the TMX file."),
+) -> None:
+    """Export the organization's translation memory as TMX 1.4b."""
+    from xborder.cli.context import get_container
+    from xborder.db import transaction
+
+    try:
+        with transaction(get_container().session_factory) as session:
+            data = localization.export_tmx(session, organization_id=_org_id(session, org), source_language=source,
+                                           target_language=target)
+    except DomainError as error:
+        raise _fail(error) from None
+    output.write_bytes(data)
+    typer.echo(f"wrote {output}")
+
+
+@app.command("glossary-import")
+def glossary_import_command(
+    file: Path = typer.Option(..., "--file", "-f", exists=True, dir_okay=False, help="Glossary CSV or TBX."),
+    org: str = typer.Option(..., "--org", help="Organization slug."),
+    source: str | None = typer.Option(None, "--source", help="Source language of a TBX file."),
+    replace: bool = typer.Option(False, "--replace", help="Delete the existing glossary first."),
+) -> None:
+    """Import a glossary (CSV: term, kind, language, translation, source_language, market, note; or TBX)."""
+    from xborder.cli.context import get_container
+    from xborder.db import transaction
+
+    file_format = "tbx" if file.suffix.lower() in (".tbx", ".xml") else "csv"
+    try:
+        with transaction(get_container().session_factory) as session:
+            result = localization.import_glossary(session, organization_id=_org_id(session, org),
+                                                  content=file.read_bytes(), file_format=file_format,
+                                                  source_language=source, replace=replace)
+    except DomainError as error:
+        raise _fail(error) from None
+    typer.echo(f"{result.terms} term(s) imported, {result.replaced} replaced")
