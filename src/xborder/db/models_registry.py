@@ -11,6 +11,7 @@ MODEL_MODULES = (
     "xborder.jobs.models",
     "xborder.catalog.models",
     "xborder.compliance.models",
+    "xborder.pricing.models",
 )
 
 for _module in MODEL_MODULES:

@@ -51,6 +51,17 @@ from xborder.pricing.model import (
     QuoteLine,
     QuoteRequest,
 )
+from xborder.pricing.saved_quotes import (
+    LineChange,
+    QuoteDiff,
+    SavedQuoteNotFound,
+    SavedQuoteView,
+    diff_saved_quote,
+    get_saved_quote,
+    list_saved_quotes,
+    replay_saved_quote,
+    save_quote,
+)
 from xborder.pricing.serialize import landed_cost_to_dict
 from xborder.pricing.service import PricingData, quote_landed_cost
 from xborder.pricing.tariffs import import_schedule_version, list_schedule_versions
@@ -69,6 +80,7 @@ __all__ = [
     "FxUpdateFailed",
     "Gap",
     "LandedCost",
+    "LineChange",
     "LocalizedPrice",
     "MarketFactMissing",
     "MarketFacts",
@@ -79,16 +91,22 @@ __all__ = [
     "PricingData",
     "PricingInputInvalid",
     "QuoteContext",
+    "QuoteDiff",
     "QuoteFigures",
     "QuoteLine",
     "QuoteRequest",
     "RepriceProposal",
+    "SavedQuoteNotFound",
+    "SavedQuoteView",
     "TierPrice",
     "UnsupportedRate",
     "compute_landed_cost",
+    "diff_saved_quote",
     "figures_of",
+    "get_saved_quote",
     "import_schedule_version",
     "landed_cost_to_dict",
+    "list_saved_quotes",
     "list_schedule_versions",
     "localize_price",
     "parse_quote_row",
@@ -98,5 +116,7 @@ __all__ = [
     "quote_batch",
     "quote_figures",
     "quote_landed_cost",
+    "replay_saved_quote",
+    "save_quote",
     "update_ecb_rates",
 ]
