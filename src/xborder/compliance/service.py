@@ -130,11 +130,13 @@ def evaluate_catalog(session: Session, *, organization_id: str, on: date, clock:
     product_skus = [p.sku for p in products]
     for market in wanted_markets:
         current: dict[str, StoredVerdict] = {}
-        for start in range(0, len(product_skus), 500):
-            chunk = product_skus[start:start + 500]
-            for row in session.scalars(select(StoredVerdict).where(
-                    StoredVerdict.organization_id == organization_id, StoredVerdict.market == market,
-                    StoredVerdict.sku.in_(chunk))):
+        base = select(StoredVerdict).where(StoredVerdict.organization_id == organization_id,
+                                           StoredVerdict.market == market)
+        # the whole catalog in one query; a subset in chunks that stay under bind-parameter limits
+        queries = [base] if skus is None else [base.where(StoredVerdict.sku.in_(product_skus[i:i + 500]))
+                                               for i in range(0, len(product_skus), 500)]
+        for query in queries:
+            for row in session.scalars(query):
                 current[row.sku] = row
         json_cache: dict[int, tuple[list[dict[str, Any]], str]] = {}
         for sku, assessment in zip(product_skus, batch.assessments[market], strict=True):
