@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from datetime import date
 from functools import cache
 from importlib import resources
+from importlib.resources.abc import Traversable
 from typing import Literal
 
 import yaml
@@ -74,7 +75,7 @@ class ChannelRules:
         return hash(self.code)
 
 
-def _folder():  # type: ignore[no-untyped-def]
+def _folder() -> Traversable:
     return resources.files("xborder.localization").joinpath("channels")
 
 
@@ -105,4 +106,5 @@ def channel_rules(code: str) -> ChannelRules:
                           re.IGNORECASE)
         for field, rule in parsed.fields.items() if rule.forbidden_phrases
     }
-    return ChannelRules(parsed.channel, parsed.name, dict(parsed.fields), phrases)
+    return ChannelRules(parsed.channel, parsed.name, {str(k): v for k, v in parsed.fields.items()},
+                        {str(k): v for k, v in phrases.items()})

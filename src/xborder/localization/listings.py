@@ -86,7 +86,7 @@ def _clean(changes: dict[str, Any]) -> dict[str, Any]:
     if unknown:
         raise ValidationFailed(f"unknown listing fields: {', '.join(unknown)}", details=[
             ErrorDetail("not a listing field", field=f) for f in unknown])
-    cleaned = {}
+    cleaned: dict[str, Any] = {}
     for name, value in changes.items():
         if name in ("bullets", "keywords"):
             cleaned[name] = [str(v).strip() for v in value or [] if str(v).strip()]

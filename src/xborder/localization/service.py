@@ -7,7 +7,7 @@ import hashlib
 import threading
 from dataclasses import dataclass
 
-from sqlalchemy import delete, select
+from sqlalchemy import delete, func, select
 from sqlalchemy.orm import Session
 
 from xborder.kernel import ErrorDetail, ValidationFailed, language_tag
@@ -179,8 +179,9 @@ def import_glossary(session: Session, *, organization_id: str, content: bytes, f
                                details=[ErrorDetail("csv or tbx", field="format")])
     replaced = 0
     if replace:
-        replaced = session.execute(delete(GlossaryTerm).where(
-            GlossaryTerm.organization_id == organization_id)).rowcount or 0
+        replaced = session.scalar(select(func.count()).select_from(GlossaryTerm).where(
+            GlossaryTerm.organization_id == organization_id)) or 0
+        session.execute(delete(GlossaryTerm).where(GlossaryTerm.organization_id == organization_id))
     session.add_all(GlossaryTerm(organization_id=organization_id, term=e.term, kind=e.kind, language=e.language,
                                  translation=e.translation, source_language=e.source_language, market=e.market,
                                  note=e.note) for e in entries)

@@ -7,6 +7,7 @@ import re
 from collections import Counter
 
 from xborder.kernel import Finding
+from xborder.localization.channels import FieldRule
 from xborder.localization.checks.base import FieldText, PreparedListing, QaContext, finding
 
 __all__ = ["CHECKS", "field_too_long", "field_too_short", "forbidden_characters", "html_not_allowed",
@@ -19,7 +20,7 @@ _FUNCTION_WORDS = frozenset({"and", "for", "the", "with", "und", "für", "mit", 
                              "pour", "avec", "con", "para", "per", "los", "las", "del", "een", "het", "voor"})
 
 
-def _rules(listing: PreparedListing, ctx: QaContext, attribute: str) -> list[tuple[FieldText, object]]:
+def _rules(listing: PreparedListing, ctx: QaContext, attribute: str) -> list[tuple[FieldText, FieldRule]]:
     if ctx.channel is None:
         return []
     pairs = []
@@ -67,10 +68,11 @@ def field_too_long(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
 
 def field_too_short(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
     """A field is shorter than the channel's minimum."""
+    channel = ctx.channel.name if ctx.channel is not None else ""
     return [finding(ctx, "field_too_short", field.name, reference=rule.ref, length=len(field.raw.strip()),
-                    limit=rule.min_chars, channel=ctx.channel.name)  # type: ignore[union-attr]
+                    limit=rule.min_chars, channel=channel)
             for field, rule in _rules(listing, ctx, "min_chars")
-            if field.raw.strip() and len(field.raw.strip()) < rule.min_chars]  # type: ignore[attr-defined]
+            if rule.min_chars is not None and field.raw.strip() and len(field.raw.strip()) < rule.min_chars]
 
 
 def too_many_items(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
@@ -89,13 +91,14 @@ def too_many_items(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
 def forbidden_characters(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
     """Characters the channel rejects in a field, or once-only characters used more than once."""
     found = []
+    channel = ctx.channel.name if ctx.channel is not None else ""
     for field, rule in _rules(listing, ctx, "forbidden_characters") + _rules(listing, ctx, "max_once_characters"):
-        bad = sorted({c for c in field.raw if c in rule.forbidden_characters})  # type: ignore[attr-defined]
-        counts = Counter(c for c in field.raw if c in rule.max_once_characters)  # type: ignore[attr-defined]
+        bad = sorted({c for c in field.raw if c in rule.forbidden_characters})
+        counts = Counter(c for c in field.raw if c in rule.max_once_characters)
         bad += sorted(c for c, n in counts.items() if n > 1)
         if bad:
-            found.append(finding(ctx, "forbidden_characters", field.name, reference=rule.ref,  # type: ignore[attr-defined]
-                                 characters=" ".join(dict.fromkeys(bad)), channel=ctx.channel.name))  # type: ignore[union-attr]
+            found.append(finding(ctx, "forbidden_characters", field.name, reference=rule.ref,
+                                 characters=" ".join(dict.fromkeys(bad)), channel=channel))
     return list({(f.field, f.message): f for f in found}.values())
 
 
@@ -104,10 +107,11 @@ def repeated_words(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
     found = []
     for field, rule in _rules(listing, ctx, "max_word_repeats"):
         counts = Counter(w.lower() for w in _WORD.findall(field.text) if w.lower() not in _FUNCTION_WORDS)
-        over = sorted(w for w, n in counts.items() if n > rule.max_word_repeats)  # type: ignore[attr-defined]
+        limit = rule.max_word_repeats or 0
+        over = sorted(w for w, n in counts.items() if n > limit)
         if over:
-            found.append(finding(ctx, "repeated_words", field.name, reference=rule.ref,  # type: ignore[attr-defined]
-                                 words=", ".join(over), limit=rule.max_word_repeats))  # type: ignore[attr-defined]
+            found.append(finding(ctx, "repeated_words", field.name, reference=rule.ref,
+                                 words=", ".join(over), limit=rule.max_word_repeats))
     return found
 
 

@@ -52,7 +52,7 @@ class CTranslate2Provider:
         if not (source.is_file() and target.is_file()):
             return None, None
         try:
-            import sentencepiece  # type: ignore[import-not-found]
+            import sentencepiece
         except ImportError:
             raise ProviderError(self.name, "the model needs the sentencepiece package") from None
         return (sentencepiece.SentencePieceProcessor(model_file=str(source)),
