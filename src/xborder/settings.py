@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ImportLimits", "SecuritySettings", "Settings", "default_data_dir"]
+__all__ = ["ImportLimits", "MtSettings", "SecuritySettings", "Settings", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -34,6 +34,22 @@ class ImportLimits(BaseModel):
     max_xlsx_compression_ratio: int = 200
 
 
+class MtSettings(BaseModel):
+    """Machine translation: `provider` is an entry-point name in group `xborder.mt_providers`.
+
+    None (the default) means no MT: the studio uses translation memory, glossary and human translators, and marks
+    the segments that need one; it never invents a translation.
+    """
+
+    provider: str | None = None
+    url: str | None = None
+    api_key: str | None = None
+    model: str | None = None
+    model_dir: str | None = None
+    timeout_seconds: float = 30.0
+    max_batch: int = 50
+
+
 class Settings(BaseSettings):
     """All configuration. `XBORDER_DATABASE_URL=postgresql+psycopg://...` selects PostgreSQL."""
 
@@ -46,6 +62,7 @@ class Settings(BaseSettings):
     default_locale: str = "zh-CN"
     security: SecuritySettings = SecuritySettings()
     imports: ImportLimits = ImportLimits()
+    mt: MtSettings = MtSettings()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -8,6 +8,7 @@ from xborder.cli import catalog as catalog_cli
 from xborder.cli import compliance as compliance_cli
 from xborder.cli import hs as hs_cli
 from xborder.cli import inventory as inventory_cli
+from xborder.cli import l10n as l10n_cli
 from xborder.cli import markets as markets_cli
 from xborder.cli import pricing as pricing_cli
 from xborder.cli import server as server_cli
@@ -33,6 +34,7 @@ app.add_typer(pricing_cli.tariffs_app, name="tariffs")
 app.add_typer(compliance_cli.compliance_app, name="compliance")
 app.add_typer(compliance_cli.rules_app, name="rules")
 app.command("forecast")(inventory_cli.forecast)
+app.add_typer(l10n_cli.app, name="l10n")
 
 if __name__ == "__main__":
     app()

@@ -6,24 +6,11 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
-from pydantic import BaseModel
-
 from xborder.kernel import DomainError, ErrorDetail
+from xborder.settings import MtSettings
 
 __all__ = ["MtProvider", "MtSettings", "ProviderError", "ProviderLoadError", "TranslationRequest",
            "TranslationResponse", "UnsupportedLanguagePair"]
-
-
-class MtSettings(BaseModel):
-    """`provider` is an entry-point name in group `xborder.mt_providers` (None: no MT, translators do the work)."""
-
-    provider: str | None = None
-    url: str | None = None
-    api_key: str | None = None
-    model: str | None = None
-    model_dir: str | None = None
-    timeout_seconds: float = 30.0
-    max_batch: int = 50
 
 
 @dataclass(frozen=True, slots=True)
