@@ -13,6 +13,7 @@ from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, TypeDecor
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from xborder.catalog import search_ddl
 from xborder.db import Base, MoneyAmount, TimestampMixin, id_column, org_column
 
 __all__ = ["PRODUCT_FIELDS", "VARIANT_FIELDS", "Product", "Quantity", "Variant", "plain_decimal", "search_text"]
@@ -50,7 +51,12 @@ def plain_decimal(value: Decimal) -> Decimal:
 
 class Product(TimestampMixin, Base):
     __tablename__ = "catalog_product"
-    __table_args__ = (UniqueConstraint("organization_id", "product_ref"),)
+    __table_args__ = (
+        UniqueConstraint("organization_id", "product_ref"),
+        # brand prefix search (queries under 3 characters); pattern ops let PostgreSQL use it for LIKE 'x%'
+        Index("ix_catalog_product_org_brand", "organization_id", "brand",
+              postgresql_ops={"brand": "varchar_pattern_ops"}),
+    )
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = org_column()
@@ -72,6 +78,10 @@ class Variant(TimestampMixin, Base):
         Index("ix_catalog_variant_org_hs", "organization_id", "hs_code", "sku"),
         # covers keyset order + substring filter, so a search scans one index and never the table
         Index("ix_catalog_variant_org_sku_search", "organization_id", "sku", "search_text"),
+        # PostgreSQL: pg_trgm GIN serving LIKE '%x%' and 'x%'. SQLite: a b-tree for the SKU prefix range; its
+        # substring index is the FTS5 trigram table created by xborder.catalog.search_ddl.
+        Index("ix_catalog_variant_search", "search_text", postgresql_using="gin",
+              postgresql_ops={"search_text": "gin_trgm_ops"}),
     )
 
     id: Mapped[str] = id_column()
@@ -107,6 +117,9 @@ class Variant(TimestampMixin, Base):
     attributes: Mapped[dict[str, str] | None] = mapped_column(JSON(none_as_null=True), nullable=True)
 
     product: Mapped[Product] = relationship(back_populates="variants")
+
+
+search_ddl.attach(Variant.__table__)
 
 
 def search_text(*parts: str | None) -> str:

@@ -12,7 +12,7 @@ from typing import Any, Literal
 from sqlalchemy import String, case, cast, func, select
 from sqlalchemy.orm import Session
 
-from xborder.catalog import writers
+from xborder.catalog import search, writers
 from xborder.catalog.importer import run_import
 from xborder.catalog.models import PRODUCT_FIELDS, Product, Variant, search_text
 from xborder.catalog.schemas import (
@@ -225,18 +225,16 @@ def delete_variant(session: Session, *, organization_id: str, variant_id: str) -
     session.flush()
 
 
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
 def list_variants(session: Session, *, organization_id: str, query: str | None = None, cursor: str | None = None,
                   limit: int = 50, hs_prefix: str | None = None, brand: str | None = None,
                   category: str | None = None, origin_country: str | None = None, has_battery: bool | None = None,
                   has_wireless: bool | None = None, product_id: str | None = None) -> Page[VariantSummary]:
-    """Variants ordered by SKU, `limit` per page; `query` matches SKU, variant name, title, brand and HS code."""
-    if not 1 <= limit <= MAX_PAGE:
-        raise ValidationFailed(f"limit must be 1..{MAX_PAGE}",
-                               details=[ErrorDetail(f"must be 1..{MAX_PAGE}", field="limit", code="catalog.limit")])
+    """Variants ordered by SKU, `limit` per page.
+
+    `query` of 3+ characters matches anywhere in SKU, variant name, title, brand and HS code; a shorter one matches
+    the start of the SKU or the brand (see catalog/search.py).
+    """
+    _check_limit(limit)
     battery, wireless = _has_battery().label("has_battery"), _has_wireless().label("has_wireless")
     stmt = (select(Variant.id, Variant.product_id, Product.product_ref, Variant.sku, Variant.variant_name,
                    Product.title, Product.brand, Product.category, Variant.hs_code, Variant.origin_country,
@@ -244,9 +242,12 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
             .join(Product, Product.id == Variant.product_id)
             .where(Variant.organization_id == organization_id)
             .order_by(Variant.sku).limit(limit + 1))
-    if query and query.strip():
-        needle = _escape_like(" ".join(query.split()).lower())
-        stmt = stmt.where(Variant.search_text.like(f"%{needle}%", escape="\\"))
+    term = search.parse_query(query)
+    if term is not None:
+        keys = search.candidate_keys(session, organization_id=organization_id, term=term)
+        if keys == []:
+            return Page(items=[], next_cursor=None)
+        stmt = stmt.where(search.scan_filter(term) if keys is None else search.key_filter(session, keys))
     if hs_prefix:
         digits = "".join(ch for ch in hs_prefix if ch.isdigit())
         stmt = stmt.where(Variant.hs_code.like(f"{digits}%"))
@@ -263,14 +264,24 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
     if product_id:
         stmt = stmt.where(Variant.product_id == product_id)
     if cursor:
-        key = decode_cursor(cursor)
-        if len(key) != 1 or not isinstance(key[0], str):
-            raise ValidationFailed("cursor: not a cursor returned by this API", code="invalid_cursor")
-        stmt = stmt.where(Variant.sku > key[0])
+        stmt = stmt.where(Variant.sku > _cursor_key(cursor))
     rows = session.execute(stmt).all()
     items = [VariantSummary(**row._asdict()) for row in rows[:limit]]
     next_cursor = encode_cursor(items[-1].sku) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+def _check_limit(limit: int) -> None:
+    if not 1 <= limit <= MAX_PAGE:
+        raise ValidationFailed(f"limit must be 1..{MAX_PAGE}",
+                               details=[ErrorDetail(f"must be 1..{MAX_PAGE}", field="limit", code="catalog.limit")])
+
+
+def _cursor_key(cursor: str) -> str:
+    key = decode_cursor(cursor)
+    if len(key) != 1 or not isinstance(key[0], str):
+        raise ValidationFailed("cursor: not a cursor returned by this API", code="invalid_cursor")
+    return key[0]
 
 
 def catalog_stats(session: Session, *, organization_id: str, top: int = 12) -> CatalogStats:

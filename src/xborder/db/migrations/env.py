@@ -10,6 +10,11 @@ from xborder.db.models_registry import metadata
 config = context.config
 
 
+def include_name(name: str | None, type_: str, _parents: object) -> bool:
+    """Skip tables a model creates outside the metadata (SQLite FTS5 index + shadow tables): they are not drift."""
+    return not (type_ == "table" and name in metadata.info.get("unmanaged_tables", ()))
+
+
 def run_migrations_online() -> None:
     connection = config.attributes.get("connection")
     if connection is not None:
@@ -28,6 +33,7 @@ def _run(connection: object) -> None:
         target_metadata=metadata,
         render_as_batch=True,
         compare_type=True,
+        include_name=include_name,
     )
     with context.begin_transaction():
         context.run_migrations()

@@ -1,0 +1,113 @@
+"""Variant search for list pages: a trigram index lookup when few variants match, an ordered scan when many do.
+
+A query of 3+ characters matches anywhere in the search text (SKU, variant name, title, brand, HS code) through the
+SQLite FTS5 trigram table or the PostgreSQL pg_trgm index; a shorter one matches the start of the SKU or the brand.
+The service asks `candidate_keys` first: at most `CANDIDATE_CAP` row keys (then sort just those), or None when more
+match (then walking the SKU index and stopping after one page is cheaper than sorting every match).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from itertools import product as cartesian
+from typing import Any
+
+from sqlalchemy import and_, column, literal_column, or_, select, table, text
+from sqlalchemy.orm import Session
+
+from xborder.catalog.models import Product, Variant
+from xborder.catalog.search_ddl import FTS_TABLE
+
+__all__ = ["CANDIDATE_CAP", "SearchTerm", "candidate_keys", "key_filter", "parse_query", "scan_filter"]
+
+CANDIDATE_CAP = 1000
+_TRIGRAM = 3
+_ROWID = literal_column("catalog_variant.rowid")
+_FTS = table(FTS_TABLE, column("rowid"))
+
+
+@dataclass(frozen=True)
+class SearchTerm:
+    needle: str  # whitespace-collapsed, lower-case, as search_text is stored
+
+    @property
+    def prefix_only(self) -> bool:
+        """Fewer characters than a trigram: no substring index can help, so match SKU or brand prefixes."""
+        return len(self.needle) < _TRIGRAM
+
+    def like_pattern(self, *, anywhere: bool) -> str:
+        escaped = _escape_like(self.needle)
+        return f"%{escaped}%" if anywhere else f"{escaped}%"
+
+    def brand_prefixes(self) -> list[str]:
+        """Every upper/lower-case spelling of a short needle: brands are stored as written ("Lumina", "LUMINA")."""
+        return sorted({"".join(chars) for chars in cartesian(*({c, c.upper(), c.lower()} for c in self.needle))})
+
+
+def parse_query(query: str | None) -> SearchTerm | None:
+    needle = " ".join((query or "").split()).lower()
+    return SearchTerm(needle) if needle else None
+
+
+def _escape_like(text_: str) -> str:
+    return text_.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def _next_string(prefix: str) -> str:
+    """Smallest string above every string starting with `prefix` (code-point order, SQLite's BINARY collation)."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _brand_condition(term: SearchTerm, dialect: str) -> Any:
+    if dialect == "sqlite":  # ranges walk ix_catalog_product_org_brand; SQLite LIKE would not use it
+        return or_(*(and_(Product.brand >= p, Product.brand < _next_string(p)) for p in term.brand_prefixes()))
+    return or_(*(Product.brand.like(f"{_escape_like(p)}%", escape="\\") for p in term.brand_prefixes()))
+
+
+def scan_filter(term: SearchTerm) -> Any:
+    """The predicate for the ordered scan (the statement must join Product); same matches as `candidate_keys`."""
+    if term.prefix_only:
+        return or_(Variant.search_text.like(term.like_pattern(anywhere=False), escape="\\"),
+                   or_(*(Product.brand.like(f"{_escape_like(p)}%", escape="\\") for p in term.brand_prefixes())))
+    return Variant.search_text.like(term.like_pattern(anywhere=True), escape="\\")
+
+
+def candidate_keys(session: Session, *, organization_id: str, term: SearchTerm,
+                   cap: int | None = None) -> list[Any] | None:
+    """Keys (rowids on SQLite, ids elsewhere) of the organization's matching variants, or None if over `cap`."""
+    cap = CANDIDATE_CAP if cap is None else cap
+    dialect = session.get_bind().dialect.name
+    key = _ROWID if dialect == "sqlite" else Variant.id
+    statements = []
+    if term.prefix_only:
+        if dialect == "sqlite":  # a range on the search_text b-tree; INDEXED BY, or the planner may pick the org index
+            statements.append(
+                select(literal_column("rowid"))
+                .select_from(text("catalog_variant INDEXED BY ix_catalog_variant_search"))
+                .where(text("search_text >= :low AND search_text < :high AND organization_id = :org")
+                       .bindparams(low=term.needle, high=_next_string(term.needle), org=organization_id)))
+        else:
+            statements.append(select(key).where(
+                Variant.organization_id == organization_id,
+                Variant.search_text.like(term.like_pattern(anywhere=False), escape="\\")))
+        statements.append(select(key).select_from(Variant).join(Product, Product.id == Variant.product_id)
+                          .where(Product.organization_id == organization_id, _brand_condition(term, dialect)))
+    elif dialect == "sqlite":
+        phrase = '"' + term.needle.replace('"', '""') + '"'  # an FTS5 phrase of trigrams = a substring
+        statements.append(select(key).select_from(_FTS.join(Variant, _FTS.c.rowid == _ROWID))
+                          .where(text(f"{FTS_TABLE} MATCH :phrase").bindparams(phrase=phrase),
+                                 Variant.organization_id == organization_id))
+    else:
+        statements.append(select(key).where(Variant.organization_id == organization_id,
+                                            Variant.search_text.like(term.like_pattern(anywhere=True), escape="\\")))
+    keys: set[Any] = set()
+    for statement in statements:
+        keys.update(session.scalars(statement.limit(cap + 1)))
+        if len(keys) > cap:
+            return None
+    return sorted(keys)
+
+
+def key_filter(session: Session, keys: list[Any]) -> Any:
+    """Restrict a variant statement to `candidate_keys`; rowid lookups keep SQLite from scanning the SKU index."""
+    return (_ROWID if session.get_bind().dialect.name == "sqlite" else Variant.id).in_(keys)

@@ -1,0 +1,44 @@
+"""catalog search: trigram substring index (SQLite FTS5 / PostgreSQL pg_trgm GIN) and prefix indexes
+
+Revision ID: 0002
+Revises: 0001
+Create Date: 2026-11-22 03:00:00
+
+SQLite: `catalog_variant_fts` is an external-content FTS5 table kept in step by triggers. A later revision that
+rebuilds catalog_variant in batch mode drops those triggers and may renumber rowids: it must end with
+`search_ddl.install(op.get_bind())` and `search_ddl.rebuild(op.get_bind())`.
+"""
+
+from __future__ import annotations
+
+from alembic import op
+
+from xborder.catalog import search_ddl
+
+revision = "0002"
+down_revision = "0001"
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    bind = op.get_bind()
+    if bind.dialect.name == "postgresql":
+        search_ddl.install(bind)  # pg_trgm before its GIN index; a clear error if the role cannot create it
+    with op.batch_alter_table("catalog_product", schema=None) as batch_op:
+        batch_op.create_index("ix_catalog_product_org_brand", ["organization_id", "brand"], unique=False,
+                              postgresql_ops={"brand": "varchar_pattern_ops"})
+    with op.batch_alter_table("catalog_variant", schema=None) as batch_op:
+        batch_op.create_index("ix_catalog_variant_search", ["search_text"], unique=False, postgresql_using="gin",
+                              postgresql_ops={"search_text": "gin_trgm_ops"})
+    if bind.dialect.name == "sqlite":
+        search_ddl.install(bind)  # FTS5 table + triggers, after any batch table copy
+        search_ddl.rebuild(bind)  # index the variants that existed before this revision
+
+
+def downgrade() -> None:
+    with op.batch_alter_table("catalog_variant", schema=None) as batch_op:
+        batch_op.drop_index("ix_catalog_variant_search")
+    with op.batch_alter_table("catalog_product", schema=None) as batch_op:
+        batch_op.drop_index("ix_catalog_product_org_brand")
+    search_ddl.uninstall(op.get_bind())
