@@ -41,6 +41,7 @@ from xborder.pricing.localized_price import (
     price_ending_for,
     quantity_tier_prices,
 )
+from xborder.pricing.matrix import MatrixCell, PriceMatrix, price_matrix
 from xborder.pricing.model import (
     DeMinimisOutcome,
     FactRef,
@@ -84,10 +85,12 @@ __all__ = [
     "LocalizedPrice",
     "MarketFactMissing",
     "MarketFacts",
+    "MatrixCell",
     "MissingQuantity",
     "NoTariffData",
     "PriceEnding",
     "PriceInputs",
+    "PriceMatrix",
     "PricingData",
     "PricingInputInvalid",
     "QuoteContext",
@@ -112,6 +115,7 @@ __all__ = [
     "parse_quote_row",
     "preview_repricing",
     "price_ending_for",
+    "price_matrix",
     "quantity_tier_prices",
     "quote_batch",
     "quote_figures",
