@@ -80,9 +80,17 @@ def _po_path(babel_name: str) -> Path:
     return LOCALE_DIR / babel_name / "LC_MESSAGES" / f"{DOMAIN}.po"
 
 
+def _po_paths(babel_name: str) -> list[Path]:
+    """The main catalog first, then one catalog per console area (`<area>.po`), merged into one translation."""
+    folder = LOCALE_DIR / babel_name / "LC_MESSAGES"
+    main = _po_path(babel_name)
+    extra = sorted(p for p in folder.glob("*.po") if p != main)
+    return ([main] if main.exists() else []) + extra
+
+
 def _compile_one(po: Path, mo: Path) -> bytes:
     with po.open("rb") as fh:
-        catalog = read_po(fh, locale=po.parent.parent.name, domain=DOMAIN)
+        catalog = read_po(fh, locale=po.parent.parent.name, domain=po.stem)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     data = buffer.getvalue()
@@ -100,21 +108,29 @@ def compile_catalogs(*, force: bool = False) -> list[Path]:
     """Compile every .po that has no .mo or a stale one. Returns the .mo paths written (or attempted)."""
     written = []
     for loc in SUPPORTED_LOCALES:
-        po = _po_path(loc.babel_name)
-        mo = po.with_suffix(".mo")
-        if po.exists() and (force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime):
-            _compile_one(po, mo)
-            written.append(mo)
+        for po in _po_paths(loc.babel_name):
+            mo = po.with_suffix(".mo")
+            if force or not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime:
+                _compile_one(po, mo)
+                written.append(mo)
     return written
 
 
 @cache
 def translations_for(babel_name: str) -> Translations:
     """The gettext translations of one locale, compiling its .po if the .mo is missing or stale."""
-    po = _po_path(babel_name)
-    if not po.exists():
-        raise FileNotFoundError(f"no message catalog for locale {babel_name!r} at {po}")
-    mo = po.with_suffix(".mo")
-    stale = not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
-    data = _compile_one(po, mo) if stale else mo.read_bytes()
-    return Translations(io.BytesIO(data), domain=DOMAIN)
+    paths = _po_paths(babel_name)
+    if not paths or paths[0] != _po_path(babel_name):
+        raise FileNotFoundError(f"no message catalog for locale {babel_name!r} at {_po_path(babel_name)}")
+    merged: Translations | None = None
+    for po in paths:
+        mo = po.with_suffix(".mo")
+        stale = not mo.exists() or mo.stat().st_mtime < po.stat().st_mtime
+        data = _compile_one(po, mo) if stale else mo.read_bytes()
+        translations = Translations(io.BytesIO(data), domain=DOMAIN)
+        if merged is None:
+            merged = translations
+        else:
+            merged.merge(translations)
+    assert merged is not None
+    return merged
