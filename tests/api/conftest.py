@@ -2,8 +2,13 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import pkgutil
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
+from types import ModuleType
 
 import pytest
 from fastapi import FastAPI
@@ -32,6 +37,8 @@ class Tenant:
     variant_id: str = ""
     sku: str = ""
     job_id: str = ""
+    extra: dict[str, str] = field(default_factory=dict)  # ids of objects seeded by tenancy_seeds/<domain>.py
+    markers: list[str] = field(default_factory=list)  # texts of this tenant that must never show for another
 
     def auth(self, role: str = "owner") -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[role]}"}
@@ -53,6 +60,19 @@ def app(api_settings: Settings) -> Iterator[FastAPI]:
 def client(app: FastAPI) -> TestClient:
     """A client without lifespan (no job runner): tests that need jobs run them explicitly or use `live_client`."""
     return TestClient(app)
+
+
+def tenancy_seed_modules() -> list[ModuleType]:
+    """Every `tests/api/tenancy_seeds/<domain>.py` (see its README): PARAMS + seed(session, tenant, container)."""
+    folder = Path(__file__).parent / "tenancy_seeds"
+    modules = []
+    for info in sorted(pkgutil.iter_modules([str(folder)]), key=lambda m: m.name):
+        spec = importlib.util.spec_from_file_location(f"tenancy_seeds_{info.name}", folder / f"{info.name}.py")
+        assert spec is not None and spec.loader is not None
+        module = importlib.util.module_from_spec(spec)
+        spec.loader.exec_module(module)
+        modules.append(module)
+    return modules
 
 
 def _seed_tenant(app: FastAPI, slug: str) -> Tenant:
@@ -80,7 +100,15 @@ def _seed_tenant(app: FastAPI, slug: str) -> Tenant:
         tenant.job_id = jobs.enqueue(s, organization_id=org.id, user_id=None, kind="catalog.import",
                                      now=container.clock.now(), payload={"filename": "x.csv", "dry_run": True},
                                      input=b"sku\n", input_filename="x.csv").id
+        for module in tenancy_seed_modules():
+            module.seed(s, tenant, container)
     return tenant
+
+
+@pytest.fixture
+def extra_tenancy_params() -> dict[str, str]:
+    """Path parameter -> Tenant.extra key, from every tenancy_seeds module."""
+    return {param: key for module in tenancy_seed_modules() for param, key in module.PARAMS.items()}
 
 
 @pytest.fixture

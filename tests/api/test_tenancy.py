@@ -17,6 +17,8 @@ from starlette.routing import Mount, Route
 UNSAFE = {"POST", "PUT", "PATCH", "DELETE"}
 # Path parameters naming tenant-owned objects -> attribute of the Tenant fixture holding B's id.
 TENANT_PARAMS = {"product_id": "product_id", "variant_id": "variant_id", "job_id": "job_id", "token_id": "token_id"}
+# Further domains register their path parameters in tests/api/tenancy_seeds/<domain>.py (ids in Tenant.extra);
+# the `extra_tenancy_params` fixture adds them to this table.
 # Path parameters naming shared reference data (no tenant): the value used, by the route's first path segment.
 GLOBAL_PARAMS = {("markets", "cc"): "DE", ("markets", "code"): "DE", ("hs", "code"): "8518"}
 
@@ -55,7 +57,11 @@ def _routes(app) -> list[tuple[str, str, list[str], Any]]:
 
 def _b_value(param: str, path: str, org_b) -> str:
     if param in TENANT_PARAMS:
-        value = getattr(org_b, TENANT_PARAMS[param], None)
+        attribute = TENANT_PARAMS[param]
+        if attribute.startswith("extra:"):
+            value = org_b.extra.get(attribute.removeprefix("extra:"))
+        else:
+            value = getattr(org_b, attribute, None)
         if param == "token_id":
             value = org_b.token_ids["owner"]
         assert value, f"fixture has no object for {param}"
@@ -80,7 +86,7 @@ def _form_for(route: Any) -> dict[str, str]:
 
 def _b_markers(org_b) -> list[str]:
     return [org_b.sku, org_b.product_id, org_b.variant_id, org_b.job_id, *org_b.token_ids.values(),
-            "bravo secret earbuds", "Brandbravo", "owner@bravo", "Org bravo"]
+            "bravo secret earbuds", "Brandbravo", "owner@bravo", "Org bravo", *org_b.markers]
 
 
 @pytest.fixture
@@ -97,6 +103,15 @@ def _call(client: TestClient, method: str, url: str, *, headers: dict[str, str],
                               follow_redirects=False)
     body = {} if method in {"POST", "PUT", "PATCH"} else None
     return client.request(method, url, json=body, headers=headers, follow_redirects=False)
+
+
+@pytest.fixture(autouse=True)
+def _with_extra_params(extra_tenancy_params: dict[str, str]):
+    added = {param: f"extra:{key}" for param, key in extra_tenancy_params.items()}
+    TENANT_PARAMS.update(added)
+    yield
+    for param in added:
+        TENANT_PARAMS.pop(param, None)
 
 
 def test_every_route_hides_other_organizations(app, org_a, org_b, console):
