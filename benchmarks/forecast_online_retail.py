@@ -74,6 +74,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-prophet", action="store_true")
     parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--profile", default="full")
+    parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--margin", type=float, default=0.1)
+    parser.add_argument("--windows", type=int, default=3)
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     args.out.mkdir(parents=True, exist_ok=True)
@@ -87,7 +91,9 @@ def main() -> None:
         train = demand[demand["ds"] <= cutoff]
         future = demand[(demand["ds"] > cutoff) & (demand["ds"] <= weeks[-back - 1 + HORIZON])]
         start = time.perf_counter()
-        result = forecast_demand(train, ForecastConfig(horizon=HORIZON, levels=(80, 95), event_market="GB", n_jobs=2))
+        result = forecast_demand(train, ForecastConfig(horizon=HORIZON, levels=(80, 95), event_market="GB",
+                                                        profile=args.profile, n_jobs=args.n_jobs,
+                                                        selection_margin=args.margin, n_windows=args.windows))
         timings["xborder"] += time.perf_counter() - start
         fc = result.forecasts.merge(baselines(train, future), on=["unique_id", "ds"])
         if not args.no_prophet:
@@ -110,7 +116,9 @@ def main() -> None:
     chosen.to_csv(args.out / "online_retail_choices.csv", index=False)
     simple = min(summary[k]["mase"] for k in ("Naive", "MA4", "MA8", "MA13"))
     report = {
-        "series": TOP, "origins": [str(weeks[-b - 1])[:10] for b in ORIGINS_BACK], "horizon_weeks": HORIZON,
+        "series": TOP, "profile": args.profile, "n_jobs": args.n_jobs,
+        "selection_margin": args.margin, "cv_windows": args.windows,
+        "origins": [str(weeks[-b - 1])[:10] for b in ORIGINS_BACK], "horizon_weeks": HORIZON,
         "models": summary,
         "xborder_vs_seasonal_naive": 1 - summary["xborder"]["mase"] / summary["SeasonalNaive"]["mase"],
         "xborder_vs_best_simple": 1 - summary["xborder"]["mase"] / simple,

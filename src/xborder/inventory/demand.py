@@ -10,10 +10,12 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from xborder.catalog.models import Variant
+from xborder.inventory.forecasting import ForecastConfig, ForecastResult, forecast_demand
 from xborder.inventory.models import DemandPoint
 from xborder.inventory.sales import aggregate_order_lines, read_order_lines
+from xborder.kernel import ErrorDetail, ValidationFailed
 
-__all__ = ["SalesImportReport", "demand_history", "import_sales_history", "series_id"]
+__all__ = ["SalesImportReport", "demand_history", "forecast_workspace", "import_sales_history", "series_id"]
 
 
 @dataclass(frozen=True)
@@ -63,3 +65,14 @@ def demand_history(session: Session, *, organization_id: str, freq: Literal["D",
     frame["unique_id"] = frame["sku"] + "@" + frame["market"]
     frame["ds"] = pd.to_datetime(frame["ds"])
     return frame[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"]).reset_index(drop=True)
+
+
+def forecast_workspace(session: Session, *, organization_id: str, horizon: int, freq: Literal["D", "W"] = "W",
+                       market: str | None = None, levels: tuple[int, ...] = (80, 95)) -> ForecastResult:
+    """Forecast the stored history (per SKU x market) with the market's calendar when one market is asked for."""
+    history = demand_history(session, organization_id=organization_id, freq=freq, market=market)
+    if history.empty:
+        raise ValidationFailed("no demand history stored; import sales first", details=[
+            ErrorDetail("no history", field="history", code="inventory.no_history")])
+    return forecast_demand(history, ForecastConfig(horizon=horizon, freq=freq, levels=levels,
+                                                   event_market=market.upper() if market else None))

@@ -25,7 +25,9 @@ def org(session: Session) -> str:
     session.add(product)
     session.flush()
     for sku in SKUS:
-        session.add(Variant(organization_id=org.id, product_id=product.id, sku=sku, search_text=sku.lower()))
+        session.add(Variant(organization_id=org.id, product_id=product.id, sku=sku, search_text=sku.lower(),
+                            gross_weight_kg=Decimal("0.4"), length_cm=Decimal(20), width_cm=Decimal(15),
+                            height_cm=Decimal(8)))
     session.commit()
     return org.id
 

@@ -60,6 +60,7 @@ def roster_for(demand: DemandClass, *, season_length: int, seasonal: bool, profi
         WindowAverage(window_size=4, alias="MA4"),
         WindowAverage(window_size=8, alias="MA8"),
         WindowAverage(window_size=13, alias="MA13"),
+        WindowAverage(window_size=26, alias="MA26"),
         SimpleExponentialSmoothingOptimized(alias="SES"),
     ]
     if seasonal:

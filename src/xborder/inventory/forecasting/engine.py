@@ -25,7 +25,7 @@ from xborder.kernel import ErrorDetail, ValidationFailed
 
 __all__ = ["ForecastConfig", "ForecastResult", "forecast_demand"]
 
-MIN_TRAIN = 13  # the longest moving average needs 13 observations before the first origin
+MIN_TRAIN = 13  # shortest training window at the first origin (MA26 averages what there is)
 SHORT_WINDOW = 8
 
 
@@ -38,6 +38,7 @@ class ForecastConfig:
     step_size: int | None = None  # default: half the horizon, so origins overlap and selection sees more errors
     season_length: int | None = None  # default: 52 weekly, 7 daily
     profile: Profile = "full"
+    selection_margin: float = 0.1  # a series' own winner must beat the group's best model by this share
     event_market: str | None = None
     duplicates: Literal["error", "sum"] = "error"
     negatives: Literal["error", "clip"] = "error"
@@ -111,9 +112,19 @@ def _fit_group(df: pd.DataFrame, roster: Any, config: ForecastConfig, freq: str)
     for frame in (cv, fc):
         frame[COMBO] = frame[list(roster.combo_members)].mean(axis=1)
     errors = cv[aliases].sub(cv["y"], axis=0).abs()
-    mae = errors.groupby(cv["unique_id"].to_numpy(), sort=True).mean().fillna(np.inf)
-    chosen = mae.idxmin(axis=1)
-    best = mae.min(axis=1)
+    by_series = errors.groupby(cv["unique_id"].to_numpy(), sort=True)
+    # A model that could not forecast every validation point of a series (too little history for its window)
+    # is out for that series: averaging only the points it managed would flatter it.
+    incomplete = errors.isna().groupby(cv["unique_id"].to_numpy(), sort=True).any()
+    mae = by_series.mean().where(~incomplete, np.inf).fillna(np.inf)
+    # Shrink per-series choice towards the model that is best across the group (scale-free mean of relative MAE):
+    # a series leaves it only when its own winner is clearly better, which damps selection noise on short history.
+    relative = mae.div(mae.replace(np.inf, np.nan).mean(axis=1).replace(0, np.nan), axis=0)
+    group_best = relative.replace(np.inf, np.nan).mean(axis=0).idxmin()
+    own = mae.idxmin(axis=1)
+    keep_own = mae.min(axis=1) < (1 - config.selection_margin) * mae[group_best]
+    chosen = own.where(keep_own, group_best)
+    best = pd.Series(mae.to_numpy()[np.arange(len(mae)), [aliases.index(c) for c in chosen]], index=mae.index)
     cv_out = pd.DataFrame({"unique_id": cv["unique_id"], "ds": cv["ds"], "cutoff": cv["cutoff"], "y": cv["y"],
                            "forecast": _pick(cv, aliases, chosen)})
     fc_out = pd.DataFrame({"unique_id": fc["unique_id"], "ds": fc["ds"], "forecast": _pick(fc, aliases, chosen)})
