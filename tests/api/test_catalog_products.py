@@ -10,9 +10,9 @@ def test_product_list_search_and_pages(client, org_a, org_b) -> None:
             "variants": [{"sku": f"PAGE-{n}-A"}, {"sku": f"PAGE-{n}-B"}]})
         assert created.status_code == 201
     listed = client.get("/api/v1/products", headers=org_a.auth()).json()
-    assert [p["product_ref"] for p in listed["items"]] == ["PAGE-0", "PAGE-1", "PAGE-2", "PAGE-3", "PAGE-4",
-                                                          org_a.sku]
-    assert listed["next_cursor"] is None and listed["items"][0]["variant_count"] == 2
+    assert [p["product_ref"] for p in listed["items"]] == [org_a.sku, "PAGE-0", "PAGE-1", "PAGE-2", "PAGE-3",
+                                                          "PAGE-4"]
+    assert listed["next_cursor"] is None and listed["items"][1]["variant_count"] == 2
     refs, cursor = [], None
     while True:
         page = client.get("/api/v1/products", params={"q": "paged lamp", "limit": 2}

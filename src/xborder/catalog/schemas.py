@@ -20,6 +20,7 @@ __all__ = [
     "ProductIn",
     "ProductOut",
     "ProductPatch",
+    "ProductSummary",
     "VariantIn",
     "VariantOut",
     "VariantPatch",
@@ -176,6 +177,19 @@ class ProductOut(BaseModel):
     created_at: datetime
     updated_at: datetime
     variants: list[VariantOut]
+
+
+class ProductSummary(BaseModel):
+    """One line of the product list: the product's own fields and how many SKUs it has."""
+
+    id: str
+    product_ref: str
+    title: str
+    brand: str | None
+    category: str | None
+    source_language: str | None
+    variant_count: int
+    updated_at: datetime
 
 
 class VariantSummary(BaseModel):

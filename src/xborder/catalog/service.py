@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any, Literal
 
-from sqlalchemy import String, case, cast, func, select
+from sqlalchemy import String, case, cast, exists, func, select
 from sqlalchemy.orm import Session
 
 from xborder.catalog import search, writers
@@ -22,6 +22,7 @@ from xborder.catalog.schemas import (
     ProductIn,
     ProductOut,
     ProductPatch,
+    ProductSummary,
     VariantIn,
     VariantOut,
     VariantPatch,
@@ -41,6 +42,7 @@ __all__ = [
     "get_variant",
     "get_variant_by_sku",
     "import_products",
+    "list_products",
     "list_variants",
     "update_product",
     "update_variant",
@@ -268,6 +270,36 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
     rows = session.execute(stmt).all()
     items = [VariantSummary(**row._asdict()) for row in rows[:limit]]
     next_cursor = encode_cursor(items[-1].sku) if len(rows) > limit else None
+    return Page(items=items, next_cursor=next_cursor)
+
+
+def list_products(session: Session, *, organization_id: str, query: str | None = None, cursor: str | None = None,
+                  limit: int = 50) -> Page[ProductSummary]:
+    """Products ordered by product_ref, `limit` per page; `query` finds products through their variants' search
+    text, exactly as `list_variants` does (so a product without variants is listed but never found by `query`)."""
+    _check_limit(limit)
+    count = (select(func.count()).select_from(Variant).where(Variant.product_id == Product.id)
+             .correlate(Product).scalar_subquery())
+    stmt = (select(Product.id, Product.product_ref, Product.title, Product.brand, Product.category,
+                   Product.source_language, count.label("variant_count"), Product.updated_at)
+            .where(Product.organization_id == organization_id)
+            .order_by(Product.product_ref).limit(limit + 1))
+    term = search.parse_query(query)
+    if term is not None:
+        keys = search.candidate_keys(session, organization_id=organization_id, term=term)
+        if keys is None:  # many matches: walk products in order and stop after one page
+            stmt = stmt.where(exists(select(Variant.id).where(Variant.product_id == Product.id,
+                                                              search.scan_filter(term))))
+        else:
+            ids = sorted(set(session.scalars(select(Variant.product_id).where(search.key_filter(session, keys)))))
+            if not ids:
+                return Page(items=[], next_cursor=None)
+            stmt = stmt.where(Product.id.in_(ids))
+    if cursor:
+        stmt = stmt.where(Product.product_ref > _cursor_key(cursor))
+    rows = session.execute(stmt).all()
+    items = [ProductSummary(**row._asdict()) for row in rows[:limit]]
+    next_cursor = encode_cursor(items[-1].product_ref) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)
 
 

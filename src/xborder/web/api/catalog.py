@@ -9,7 +9,16 @@ from pydantic import ConfigDict, Field
 from starlette.concurrency import run_in_threadpool
 
 from xborder import catalog, jobs
-from xborder.catalog import ProductIn, ProductOut, ProductPatch, VariantIn, VariantOut, VariantPatch, VariantSummary
+from xborder.catalog import (
+    ProductIn,
+    ProductOut,
+    ProductPatch,
+    ProductSummary,
+    VariantIn,
+    VariantOut,
+    VariantPatch,
+    VariantSummary,
+)
 from xborder.jobs import JobView
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
@@ -19,6 +28,8 @@ from xborder.web.idempotency import Idempotent
 router = APIRouter(tags=["catalog"], responses=PROBLEM_RESPONSES)
 
 IMPORT_JOB_KIND = "catalog.import"
+_PRODUCT_Q = ("words in the products' SKUs, variant names, title, brand or HS code "
+              "(under 3 characters: SKU or brand prefix)")
 _EXPORT_MEDIA = {"csv": "text/csv; charset=utf-8",
                  "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 
@@ -42,6 +53,19 @@ class PayloadTooLarge(DomainError):
 def create_product(body: ProductIn, principal: ApiWriter, session: DbSession, idem: Idempotent) -> Response:
     product = catalog.create_product(session, organization_id=principal.organization_id, data=body)
     return idem.respond(product, status_code=201, headers={"Location": f"/api/v1/products/{product.id}"})
+
+
+@router.get("/products", response_model=PageOut[ProductSummary], summary="List or search products, by product_ref")
+def list_products(
+    principal: ApiPrincipal,
+    session: DbSession,
+    q: Annotated[str | None, Query(max_length=200, description=_PRODUCT_Q)] = None,
+    cursor: CursorParam = None,
+    limit: LimitParam = 50,
+) -> PageOut[ProductSummary]:
+    page = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
+                                 limit=limit)
+    return PageOut[ProductSummary](items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, summary="One product with its variants")
