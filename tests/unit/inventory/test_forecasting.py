@@ -6,6 +6,8 @@ import numpy as np
 import pandas as pd
 import pytest
 import typer
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from xborder.cli.inventory import forecast
@@ -152,3 +154,25 @@ def test_cli_contract(tmp_path) -> None:
     frame.to_csv(bad, index=False)
     res = CliRunner().invoke(app, ["--history", str(bad), "--horizon", "5", "--out", str(plain)])
     assert res.exit_code == 2 and "row 4" in res.output
+
+
+@settings(max_examples=40, deadline=None)
+@given(st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.integers(0, 30), st.integers(0, 50)), min_size=1,
+                max_size=60))
+def test_prepared_history_is_regular_whatever_the_input(rows: list[tuple[str, int, int]]) -> None:
+    frame = pd.DataFrame([(uid, pd.Timestamp("2024-01-01") + pd.Timedelta(days=d), y) for uid, d, y in rows],
+                         columns=["unique_id", "ds", "y"])
+    prepared = prepare_history(frame, freq="D", duplicates="sum")
+    out = prepared.frame
+    assert (out["y"] >= 0).all()
+    assert out["y"].sum() == frame["y"].sum()  # gaps add zeros, duplicates are summed, nothing is lost
+    for _, grp in out.groupby("unique_id"):
+        steps = grp["ds"].diff().dropna().dt.days
+        assert (steps == 1).all()
+
+
+def test_public_api_is_sorted_and_complete() -> None:
+    import xborder.inventory as inventory
+
+    assert inventory.__all__ == sorted(inventory.__all__)
+    assert all(hasattr(inventory, name) for name in inventory.__all__)
