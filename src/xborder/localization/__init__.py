@@ -3,9 +3,11 @@
 Sits above catalog: it reads products and market facts; culture packs and marketplace rules are data in this package.
 """
 
+from xborder.localization.bulk import BulkFailure, BulkResult, approve_listings, bulk_targets, translate_products
 from xborder.localization.channels import ChannelRules, FieldRule, available_channels, channel_rules
 from xborder.localization.checks.base import ListingText, QaContext
 from xborder.localization.culture import CulturePack, available_packs, culture_pack
+from xborder.localization.dashboard import CodeCount, MarketQa, QaDashboard, qa_dashboard
 from xborder.localization.exports import export_listings, import_listings
 from xborder.localization.listing_csv import parse_listing_csv
 from xborder.localization.listings import (
@@ -41,21 +43,40 @@ from xborder.localization.service import (
     import_tmx,
     lookup_tm,
 )
+from xborder.localization.studio import (
+    BilingualFinding,
+    EditorSegment,
+    EditorView,
+    GlossaryHit,
+    back_translator,
+    open_editor,
+    page_listings,
+    text_direction,
+)
 from xborder.localization.termbase import Glossary, TermEntry
 from xborder.localization.tm_index import TmIndex
 from xborder.localization.translate import SegmentResult, translate_segments
 
 __all__ = [
+    "BilingualFinding",
+    "BulkFailure",
+    "BulkResult",
     "ChannelRules",
+    "CodeCount",
     "CulturePack",
+    "EditorSegment",
+    "EditorView",
     "FieldRule",
     "Glossary",
+    "GlossaryHit",
     "GlossaryImport",
     "ListingText",
     "ListingView",
+    "MarketQa",
     "MtProvider",
     "MtSettings",
     "QaContext",
+    "QaDashboard",
     "QaResult",
     "RevisionView",
     "SegmentResult",
@@ -64,9 +85,12 @@ __all__ = [
     "TmIndex",
     "TmMatch",
     "add_segment",
+    "approve_listings",
     "available_channels",
     "available_packs",
+    "back_translator",
     "build_qa_context",
+    "bulk_targets",
     "channel_rules",
     "check_codes",
     "create_listing",
@@ -83,13 +107,18 @@ __all__ = [
     "list_revisions",
     "load_provider",
     "lookup_tm",
+    "open_editor",
+    "page_listings",
     "parse_listing_csv",
+    "qa_dashboard",
     "qa_listing",
     "qa_listing_file",
     "run_qa",
     "run_qa_batch",
     "run_qa_markets",
+    "text_direction",
     "transition_listing",
+    "translate_products",
     "translate_segments",
     "update_listing",
 ]
