@@ -12,7 +12,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from xborder import catalog
+from xborder import catalog, pricing
 from xborder.db import make_engine, make_session_factory, transaction
 from xborder.jobs import ClaimedJob, HandlerRegistry, ProgressReporter
 from xborder.kernel import Clock, ErrorDetail, Event, SystemClock, ValidationFailed
@@ -34,6 +34,14 @@ class Container:
     handlers: dict[type[Event], list[EventHandler]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     job_handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
+    _pricing: pricing.PricingData | None = field(default=None, repr=False)
+
+    @property
+    def pricing_data(self) -> pricing.PricingData:
+        """Pricing reference data (schedules, market facts, FX), loaded once per process on first use."""
+        if self._pricing is None:
+            self._pricing = pricing.pricing_data_for(self.settings.data_dir)
+        return self._pricing
 
     def publish(self, events: list[Event]) -> None:
         for event in events:
@@ -72,3 +80,10 @@ def _register_job_handlers(container: Container) -> None:
         return report.model_dump(mode="json")
 
     container.job_handlers.register("catalog.import", import_catalog)
+
+    def quote_batch(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
+        handler = pricing.batch_job_handler(data=container.pricing_data,
+                                            out_dir=container.settings.data_dir / "pricing" / "batches")
+        return handler(factory, job, progress)
+
+    container.job_handlers.register(pricing.BATCH_JOB_KIND, quote_batch)

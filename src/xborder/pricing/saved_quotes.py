@@ -7,11 +7,21 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 from datetime import date, datetime
+from decimal import Decimal
 
-from sqlalchemy import select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import Session
 
-from xborder.kernel import DomainError, ErrorDetail, Money, NotFound
+from xborder.kernel import (
+    DomainError,
+    ErrorDetail,
+    Money,
+    NotFound,
+    Page,
+    ValidationFailed,
+    decode_cursor,
+    encode_cursor,
+)
 from xborder.pricing.landed_cost import compute_landed_cost
 from xborder.pricing.model import LandedCost, QuoteRequest
 from xborder.pricing.models import SavedQuote, SavedQuoteLine
@@ -19,8 +29,8 @@ from xborder.pricing.serialize import landed_cost_to_dict
 from xborder.pricing.service import PricingData, normalize_request
 from xborder.pricing.snapshot import context_from_json, context_to_json, request_from_json, request_to_json
 
-__all__ = ["LineChange", "QuoteDiff", "SavedQuoteNotFound", "SavedQuoteView", "diff_saved_quote", "get_saved_quote",
-           "list_saved_quotes", "replay_saved_quote", "save_quote"]
+__all__ = ["LineChange", "QuoteDiff", "SavedQuoteNotFound", "SavedQuoteSummary", "SavedQuoteView", "diff_saved_quote",
+           "get_saved_quote", "list_saved_quote_page", "list_saved_quotes", "replay_saved_quote", "save_quote"]
 
 _FIGURES = ("customs_value", "duty", "import_vat", "other_taxes_and_fees", "total_taxes_and_duties", "landed_cost")
 
@@ -37,6 +47,22 @@ class SavedQuoteView:
     request: QuoteRequest
     result: LandedCost  # replayed from the snapshot: the figures as saved
     versions: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class SavedQuoteSummary:
+    """A saved quote's headline as stored (no replay): for lists."""
+
+    id: str
+    label: str | None
+    created_at: datetime
+    origin: str
+    destination: str
+    hs_code: str
+    quoted_on: date
+    currency: str
+    landed_cost: Decimal
+    total_taxes_and_duties: Decimal
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,6 +137,25 @@ def list_saved_quotes(session: Session, *, organization_id: str, limit: int = 10
                            .order_by(SavedQuote.created_at.desc(), SavedQuote.id).limit(limit))
     return [SavedQuoteView(r.id, r.label, r.created_at, request_from_json(r.request), _replay(r), tuple(r.versions))
             for r in rows]
+
+
+def list_saved_quote_page(session: Session, *, organization_id: str, cursor: str | None = None,
+                          limit: int = 50) -> Page[SavedQuoteSummary]:
+    """Saved quotes, newest first, keyset-paginated on (created_at desc, id); nothing is replayed."""
+    query = select(SavedQuote).where(SavedQuote.organization_id == organization_id)
+    if cursor:
+        key = decode_cursor(cursor)
+        try:
+            after_at, after_id = datetime.fromisoformat(str(key[0])), str(key[1])
+        except (IndexError, ValueError):
+            raise ValidationFailed("cursor: not a cursor returned by this API", code="invalid_cursor") from None
+        query = query.where(or_(SavedQuote.created_at < after_at,
+                                and_(SavedQuote.created_at == after_at, SavedQuote.id > after_id)))
+    rows = list(session.scalars(query.order_by(SavedQuote.created_at.desc(), SavedQuote.id).limit(limit + 1)))
+    items = [SavedQuoteSummary(r.id, r.label, r.created_at, r.origin, r.destination, r.hs_code, r.quoted_on,
+                               r.currency, r.landed_cost, r.total_taxes_and_duties) for r in rows[:limit]]
+    more = len(rows) > limit
+    return Page(items, encode_cursor(items[-1].created_at.isoformat(), items[-1].id) if more else None)
 
 
 def replay_saved_quote(session: Session, *, organization_id: str, quote_id: str) -> LandedCost:

@@ -13,6 +13,7 @@ from pathlib import Path
 from xborder.kernel import DomainError, ErrorDetail, country_code, hs_code
 from xborder.pricing.errors import NoTariffData, PricingInputInvalid
 from xborder.pricing.fx.base import FxProvider, FxQuote
+from xborder.pricing.fx.reference import EcbReferenceRates
 from xborder.pricing.landed_cost import compute_landed_cost
 from xborder.pricing.market_facts import load_market_facts, thresholds_of
 from xborder.pricing.measures import resolve_measures
@@ -21,7 +22,7 @@ from xborder.pricing.rates import Greatest, Least, Negated, Rate, Specific, Sum
 from xborder.pricing.schedules import Schedule, TariffLine, load_schedule, schedule_key_for, shipped_schedule_dir
 from xborder.pricing.subdivisions import load_subdivision_table
 
-__all__ = ["PlanKey", "PricingData", "quote_landed_cost"]
+__all__ = ["PlanKey", "PricingData", "pricing_data_for", "quote_landed_cost"]
 
 STALE_TARIFF_DAYS = 365
 
@@ -173,3 +174,11 @@ def quote_landed_cost(data: PricingData, *, request: QuoteRequest) -> LandedCost
     """Quote one product line: duties, taxes, fees, de minimis and totals, each line sourced and dated."""
     req = normalize_request(request)
     return compute_landed_cost(req, data.context(req))
+
+
+def pricing_data_for(data_dir: Path, *, allow_latest_fx: bool = False) -> PricingData:
+    """The workspace's pricing data: shipped schedules + imported versions under `<data_dir>/pricing/schedules`, ECB
+    reference rates + `xborder fx update` days in `<data_dir>/pricing/fx/ecb-updates.csv` (the CLI's paths)."""
+    root = data_dir / "pricing"
+    return PricingData(fx=EcbReferenceRates(updates_file=root / "fx" / "ecb-updates.csv"),
+                       overlay_dir=root / "schedules", allow_latest_fx=allow_latest_fx)

@@ -1,0 +1,177 @@
+"""Batch quotes for the API: parse CSV or JSON rows, quote them inline (explained, the single-quote function) or
+as a job (figures only, `quote_figures`, equal to the single path by construction) writing a result CSV.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+from sqlalchemy.orm import Session, sessionmaker
+
+from xborder.jobs import ClaimedJob, JobHandler, ProgressReporter
+from xborder.kernel import DomainError, ErrorDetail
+from xborder.pricing.batch import BATCH_COLUMNS, QuoteFigures, parse_quote_row, quote_batch, quote_figures
+from xborder.pricing.errors import PricingInputInvalid
+from xborder.pricing.model import QuoteRequest
+from xborder.pricing.schemas import QuoteIn
+from xborder.pricing.serialize import landed_cost_to_dict
+from xborder.pricing.service import PricingData
+
+__all__ = ["BATCH_JOB_KIND", "FIGURE_COLUMNS", "batch_job_handler", "batch_result_path", "figures_to_dict",
+           "parse_batch_csv", "parse_batch_json", "quote_rows", "run_quote_batch"]
+
+BATCH_JOB_KIND = "pricing.quote_batch"
+FIGURE_COLUMNS = ("currency", "customs_value", "duty", "import_vat", "other_taxes_and_fees", "total_taxes_and_duties",
+                  "landed_cost", "landed_cost_seller_currency", "de_minimis_applied", "payable_by_buyer",
+                  "payable_by_seller", "complete")
+_REQUIRED = ("origin", "dest", "hs", "value", "currency", "date")
+PROGRESS_EVERY = 2000
+ERRORS_IN_SUMMARY = 100
+
+Row = QuoteRequest | DomainError
+
+
+def parse_batch_csv(content: bytes) -> list[tuple[int, Row]]:
+    """(row number, request or its error) per CSV data row; row numbers count the header as row 1, like the CLI."""
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise PricingInputInvalid("the CSV is not UTF-8", details=[ErrorDetail("not UTF-8", field="file")]) from None
+    reader = csv.DictReader(io.StringIO(text))
+    header = [name.strip() for name in reader.fieldnames or []]
+    unknown = sorted(set(header) - set(BATCH_COLUMNS))
+    missing = [name for name in _REQUIRED if name not in header]
+    if unknown or missing:
+        details = [ErrorDetail(f"unknown column {name!r}", field=name, row=1) for name in unknown]
+        details += [ErrorDetail(f"missing column {name!r}", field=name, row=1) for name in missing]
+        raise PricingInputInvalid(f"CSV header: expected columns {', '.join(BATCH_COLUMNS)}", details=details)
+    reader.fieldnames = header
+    rows: list[tuple[int, Row]] = []
+    for number, raw in enumerate(reader, start=2):
+        try:
+            rows.append((number, parse_quote_row(raw, row_number=number)))
+        except DomainError as exc:
+            rows.append((number, exc))
+    return rows
+
+
+def parse_batch_json(rows: Iterable[QuoteIn | Mapping[str, Any]], *, today: date) -> list[tuple[int, Row]]:
+    """(1-based position, request or its error) per JSON row (`QuoteIn` fields; `date` defaults to `today`)."""
+    parsed: list[tuple[int, Row]] = []
+    for number, raw in enumerate(rows, start=1):
+        try:
+            item = raw if isinstance(raw, QuoteIn) else QuoteIn.model_validate(raw)
+            parsed.append((number, item.to_request(today=today)))
+        except ValidationError as exc:
+            first = exc.errors()[0]
+            field = ".".join(str(p) for p in first.get("loc", ())) or None
+            parsed.append((number, PricingInputInvalid(f"row {number}: {field}: {first.get('msg')}", details=[
+                ErrorDetail(str(first.get("msg")), field=field, row=number)])))
+        except DomainError as exc:
+            parsed.append((number, exc))
+    return parsed
+
+
+def figures_to_dict(figures: QuoteFigures) -> dict[str, Any]:
+    def s(value: object) -> str | None:
+        return None if value is None else format(value, "f")
+
+    return {"currency": figures.currency, "customs_value": s(figures.customs_value), "duty": s(figures.duty),
+            "import_vat": s(figures.import_vat), "other_taxes_and_fees": s(figures.other_taxes_and_fees),
+            "total_taxes_and_duties": s(figures.total_taxes_and_duties), "landed_cost": s(figures.landed_cost),
+            "landed_cost_seller_currency": s(figures.landed_cost_seller_currency),
+            "de_minimis_applied": figures.de_minimis_applied, "payable_by_buyer": s(figures.payable_by_buyer),
+            "payable_by_seller": s(figures.payable_by_seller), "complete": figures.complete}
+
+
+def _error(exc: DomainError) -> dict[str, Any]:
+    return {"code": exc.code, "message": exc.message, "errors": [d.as_dict() for d in exc.details]}
+
+
+def _figures(data: PricingData, rows: Sequence[tuple[int, Row]]) -> Iterator[tuple[int, QuoteFigures | DomainError]]:
+    valid = [request for _, request in rows if not isinstance(request, DomainError)]
+    results = quote_figures(data, valid)
+    for number, request in rows:
+        yield number, request if isinstance(request, DomainError) else next(results)
+
+
+def quote_rows(data: PricingData, rows: Sequence[tuple[int, Row]], *, explain: bool = True) -> list[dict[str, Any]]:
+    """Inline batch: per row `{"row", "result"}` (the explained single-quote JSON, or `"figures"` when not
+    `explain`) or `{"row", "error"}`. A failing row never stops the others."""
+    out: list[dict[str, Any]] = []
+    if explain:
+        results = quote_batch(data, (request for _, request in rows))
+        for (number, _), item in zip(rows, results, strict=True):
+            if item.error is not None:
+                out.append({"row": number, "error": _error(item.error)})
+            else:
+                assert item.result is not None
+                out.append({"row": number, "result": landed_cost_to_dict(item.result)})
+        return out
+    for number, found in _figures(data, rows):
+        out.append({"row": number, "error": _error(found)} if isinstance(found, DomainError)
+                   else {"row": number, "figures": figures_to_dict(found)})
+    return out
+
+
+def run_quote_batch(data: PricingData, *, rows: Sequence[tuple[int, Row]], out: Path,
+                    progress: Callable[[int, int], None]) -> dict[str, Any]:
+    """Quote every row with the figures path and write `out` (CSV: row, figures, error_code, error); returns a
+    summary with the first errors."""
+    out.parent.mkdir(parents=True, exist_ok=True)
+    partial = out.with_name(f".{out.name}.partial")
+    total, failed, incomplete, errors = len(rows), 0, 0, []
+    with partial.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv.writer(handle, lineterminator="\n")
+        writer.writerow(["row", *FIGURE_COLUMNS, "error_code", "error"])
+        for done, (number, found) in enumerate(_figures(data, rows), start=1):
+            if isinstance(found, DomainError):
+                failed += 1
+                if len(errors) < ERRORS_IN_SUMMARY:
+                    errors.append({"row": number, "code": found.code, "message": found.message})
+                writer.writerow([number, *([""] * len(FIGURE_COLUMNS)), found.code, found.message])
+            else:
+                incomplete += not found.complete
+                values = figures_to_dict(found)
+                writer.writerow([number, *(_cell(values[c]) for c in FIGURE_COLUMNS), "", ""])
+            if done % PROGRESS_EVERY == 0:
+                progress(done, total)
+    partial.replace(out)  # a reader never sees a half-written result
+    progress(total, total)
+    return {"rows": total, "quoted": total - failed, "failed": failed, "incomplete": incomplete, "errors": errors}
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
+
+
+def batch_result_path(out_dir: Path, *, organization_id: str, job_id: str) -> Path:
+    """Where a batch job writes its result CSV (one folder per organization)."""
+    return out_dir / organization_id / f"{job_id}.csv"
+
+
+def batch_job_handler(*, data: PricingData, out_dir: Path) -> JobHandler:
+    """The job handler for BATCH_JOB_KIND: input is the uploaded CSV or the JSON rows; payload `format`, `today`."""
+
+    def handle(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
+        content = job.input or b""
+        if job.payload.get("format") == "json":
+            rows = parse_batch_json(json.loads(content), today=date.fromisoformat(str(job.payload["today"])))
+        else:
+            rows = parse_batch_csv(content)
+        out = batch_result_path(out_dir, organization_id=job.organization_id, job_id=job.id)
+        summary = run_quote_batch(data, rows=rows, out=out, progress=lambda done, total: progress(done, total, None))
+        return {**summary, "result_url": f"/api/v1/quotes/batch/{job.id}/results"}
+
+    return handle
