@@ -64,7 +64,19 @@ def demand_history(session: Session, *, organization_id: str, freq: Literal["D",
     frame = pd.DataFrame(session.execute(query).all(), columns=["sku", "market", "ds", "y"])
     frame["unique_id"] = frame["sku"] + "@" + frame["market"]
     frame["ds"] = pd.to_datetime(frame["ds"])
-    return frame[["unique_id", "ds", "y"]].sort_values(["unique_id", "ds"]).reset_index(drop=True)
+    frame = frame[["unique_id", "ds", "y"]]
+    if frame.empty:
+        return frame
+    # Only periods with sales are stored: a SKU that stopped selling must still run up to the latest period
+    # imported, with zeros, or its forecast would start from its last sale.
+    last = frame["ds"].max()
+    step = pd.Timedelta(days=7 if freq == "W" else 1)
+    starts = frame.groupby("unique_id")["ds"].min()
+    grid = pd.MultiIndex.from_tuples(
+        [(uid, ds) for uid, first in starts.items() for ds in pd.date_range(first, last, freq=step)],
+        names=["unique_id", "ds"])
+    full = frame.set_index(["unique_id", "ds"])["y"].reindex(grid, fill_value=0)
+    return full.reset_index().sort_values(["unique_id", "ds"]).reset_index(drop=True)
 
 
 def forecast_workspace(session: Session, *, organization_id: str, horizon: int, freq: Literal["D", "W"] = "W",

@@ -20,7 +20,10 @@ def test_import_and_read_back(session: Session, org: str) -> None:
     session.commit()
     assert report.demand_rows == 3 and report.markets == ("DE", "FR") and report.unknown_skus == ("GHOST",)
     history = demand_history(session, organization_id=org, freq="W")
-    assert history.set_index("unique_id").loc["EAR-01@DE", "y"] == 7
+    assert history[history["unique_id"] == "EAR-01@DE"]["y"].iloc[0] == 7
     again = import_sales_history(session, organization_id=org, content=LINES, filename="orders.csv", freq="W")
     assert again.demand_rows == 3  # a re-import replaces, it does not double
     assert len(demand_history(session, organization_id=org, freq="W", market="fr")) == 2
+    # EAR-01@DE sold in the week of 2 March only: it still runs, with zero, to the last imported week (9 March)
+    de = history[history["unique_id"] == "EAR-01@DE"]
+    assert list(de["y"]) == [7, 0] and de["ds"].max() == history["ds"].max()
