@@ -9,14 +9,15 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, TypeDecorator, UniqueConstraint
+from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, TypeDecorator, UniqueConstraint, text
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xborder.catalog import search_ddl
 from xborder.db import Base, MoneyAmount, TimestampMixin, id_column, org_column
 
-__all__ = ["PRODUCT_FIELDS", "VARIANT_FIELDS", "Product", "Quantity", "Variant", "plain_decimal", "search_text"]
+__all__ = ["PRODUCT_FIELDS", "VARIANT_FIELDS", "WIRELESS_SQL", "Product", "Quantity", "Variant", "plain_decimal",
+           "search_text"]
 
 
 class Quantity(TypeDecorator[Decimal]):
@@ -47,6 +48,11 @@ class Quantity(TypeDecorator[Decimal]):
 def plain_decimal(value: Decimal) -> Decimal:
     """The same number without trailing zeros or exponent, so both backends return identical Decimals."""
     return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
+
+
+# "has wireless bands": known and not an empty list. Written as literal SQL so the dashboard's count matches the
+# partial index predicate exactly (a bound parameter would keep SQLite from using the index).
+WIRELESS_SQL = "wireless_bands IS NOT NULL AND CAST(wireless_bands AS VARCHAR) != '[]'"
 
 
 class Product(TimestampMixin, Base):
@@ -82,6 +88,11 @@ class Variant(TimestampMixin, Base):
         # substring index is the FTS5 trigram table created by xborder.catalog.search_ddl.
         Index("ix_catalog_variant_search", "search_text", postgresql_using="gin",
               postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # dashboard counts read these two instead of the wide rows (catalog_stats)
+        Index("ix_catalog_variant_org_stats", "organization_id", "origin_country", "hs_code", "battery_packing",
+              "battery_chemistry", "battery_wh", "net_weight_kg"),
+        Index("ix_catalog_variant_org_wireless", "organization_id", sqlite_where=text(WIRELESS_SQL),
+              postgresql_where=text(WIRELESS_SQL)),
     )
 
     id: Mapped[str] = id_column()

@@ -1,4 +1,4 @@
-"""catalog search: trigram substring index (SQLite FTS5 / PostgreSQL pg_trgm GIN) and prefix indexes
+"""catalog search and stats: trigram substring index (SQLite FTS5 / PostgreSQL pg_trgm GIN), prefix + stats indexes
 
 Revision ID: 0002
 Revises: 0001
@@ -11,9 +11,13 @@ rebuilds catalog_variant in batch mode drops those triggers and may renumber row
 
 from __future__ import annotations
 
+import sqlalchemy as sa
 from alembic import op
 
 from xborder.catalog import search_ddl
+
+# frozen copy of xborder.catalog.models.WIRELESS_SQL as of this revision
+WIRELESS_SQL = "wireless_bands IS NOT NULL AND CAST(wireless_bands AS VARCHAR) != '[]'"
 
 revision = "0002"
 down_revision = "0001"
@@ -31,6 +35,11 @@ def upgrade() -> None:
     with op.batch_alter_table("catalog_variant", schema=None) as batch_op:
         batch_op.create_index("ix_catalog_variant_search", ["search_text"], unique=False, postgresql_using="gin",
                               postgresql_ops={"search_text": "gin_trgm_ops"})
+        batch_op.create_index("ix_catalog_variant_org_stats", ["organization_id", "origin_country", "hs_code",
+                                                               "battery_packing", "battery_chemistry", "battery_wh",
+                                                               "net_weight_kg"], unique=False)
+        batch_op.create_index("ix_catalog_variant_org_wireless", ["organization_id"], unique=False,
+                              sqlite_where=sa.text(WIRELESS_SQL), postgresql_where=sa.text(WIRELESS_SQL))
     if bind.dialect.name == "sqlite":
         search_ddl.install(bind)  # FTS5 table + triggers, after any batch table copy
         search_ddl.rebuild(bind)  # index the variants that existed before this revision
@@ -38,6 +47,8 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     with op.batch_alter_table("catalog_variant", schema=None) as batch_op:
+        batch_op.drop_index("ix_catalog_variant_org_wireless")
+        batch_op.drop_index("ix_catalog_variant_org_stats")
         batch_op.drop_index("ix_catalog_variant_search")
     with op.batch_alter_table("catalog_product", schema=None) as batch_op:
         batch_op.drop_index("ix_catalog_product_org_brand")
