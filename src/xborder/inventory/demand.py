@@ -9,7 +9,7 @@ import pandas as pd
 from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
-from xborder.catalog.models import Variant
+from xborder.catalog import Variant
 from xborder.inventory.forecasting import ForecastConfig, ForecastResult, forecast_demand
 from xborder.inventory.models import DemandPoint
 from xborder.inventory.sales import aggregate_order_lines, read_order_lines

@@ -12,7 +12,7 @@ from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xborder.catalog.models import Variant
+from xborder.catalog import Variant
 from xborder.inventory.errors import InsufficientStock, UnknownSku, WarehouseNotFound
 from xborder.inventory.models import StockBalance, StockEntry, Warehouse
 from xborder.inventory.schemas import LedgerEntryOut, StockLevel

@@ -12,7 +12,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from xborder.catalog.models import Variant
+from xborder.catalog import Variant
 from xborder.inventory.demand import demand_history
 from xborder.inventory.errors import UnknownSku
 from xborder.inventory.forecasting import ForecastConfig, forecast_demand
