@@ -7,6 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from xborder.inventory.errors import InsufficientStock
 from xborder.inventory.lanes import find_lane, load_lanes
@@ -105,3 +107,23 @@ def test_routing_prefers_local_forward_then_splits() -> None:
     assert [a.warehouse for a in many.allocations] == ["SZ"] and many.allocations[0].delivery_days is not None
     with pytest.raises(InsufficientStock):
         choose_warehouses(sku="EAR", quantity=9, destination_country="JP", options=options, lanes=lanes)
+
+
+@settings(max_examples=15, deadline=None)
+@given(st.lists(st.integers(0, 400), min_size=2, max_size=2), st.integers(1, 60), st.sampled_from([0, 1]),
+       st.integers(0, 200))
+def test_plans_never_exceed_stock_capacity_or_moq(avail: list[int], moq: int, which: int, budget: int) -> None:
+    data = _scenario(source_available={("SZ", "EAR"): avail[0], ("SZ", "SPK"): avail[1]},
+                     skus=[SkuSpec("EAR", Decimal("0.3"), Decimal("0.002"), Decimal("4"), moq=moq),
+                           SkuSpec("SPK", Decimal("1.2"), Decimal("0.01"), Decimal("6"), moq=moq)],
+                     budget=Decimal(budget), max_binaries=5000 if which else 0)
+    plan = optimize_replenishment(data)
+    sent = {"EAR": 0, "SPK": 0}
+    volume = {"DE-3PL": 0.0, "FR-FWD": 0.0}
+    for s in plan.shipments:
+        assert s.quantity >= moq
+        sent[s.sku] += s.quantity
+        volume[s.to_site] += s.quantity * (0.002 if s.sku == "EAR" else 0.01)
+    assert sent["EAR"] <= avail[0] and sent["SPK"] <= avail[1]
+    assert volume["DE-3PL"] <= 100 - 300 * 0.002 + 1e-9 and volume["FR-FWD"] <= 50 - 10 * 0.01 + 1e-9
+    assert plan.freight_cost.amount <= Decimal(budget) + Decimal("0.01")
