@@ -14,11 +14,16 @@ from xborder.pricing.batch import (
 )
 from xborder.pricing.batch_job import (
     BATCH_JOB_KIND,
+    FIGURE_COLUMNS,
+    BatchInput,
     batch_job_handler,
     batch_result_path,
+    figures_to_dict,
+    parse_batch,
     parse_batch_csv,
     parse_batch_json,
     quote_rows,
+    read_batch_input,
     run_quote_batch,
 )
 from xborder.pricing.errors import (
@@ -91,6 +96,8 @@ from xborder.pricing.tariffs import import_schedule_version, list_schedule_versi
 __all__ = [
     "BATCH_COLUMNS",
     "BATCH_JOB_KIND",
+    "FIGURE_COLUMNS",
+    "BatchInput",
     "BatchResult",
     "DateOutsideData",
     "DeMinimisOutcome",
@@ -138,6 +145,7 @@ __all__ = [
     "compute_landed_cost",
     "diff_saved_quote",
     "figures_of",
+    "figures_to_dict",
     "get_saved_quote",
     "import_schedule_version",
     "landed_cost_to_dict",
@@ -145,6 +153,7 @@ __all__ = [
     "list_saved_quotes",
     "list_schedule_versions",
     "localize_price",
+    "parse_batch",
     "parse_batch_csv",
     "parse_batch_json",
     "parse_quote_row",
@@ -157,6 +166,7 @@ __all__ = [
     "quote_figures",
     "quote_landed_cost",
     "quote_rows",
+    "read_batch_input",
     "replay_saved_quote",
     "request_to_quote_in",
     "run_quote_batch",

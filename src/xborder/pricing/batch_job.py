@@ -8,9 +8,10 @@ import csv
 import io
 import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
@@ -24,8 +25,9 @@ from xborder.pricing.schemas import QuoteIn
 from xborder.pricing.serialize import landed_cost_to_dict
 from xborder.pricing.service import PricingData
 
-__all__ = ["BATCH_JOB_KIND", "FIGURE_COLUMNS", "batch_job_handler", "batch_result_path", "figures_to_dict",
-           "parse_batch_csv", "parse_batch_json", "quote_rows", "run_quote_batch"]
+__all__ = ["BATCH_JOB_KIND", "FIGURE_COLUMNS", "BatchInput", "batch_job_handler", "batch_result_path",
+           "figures_to_dict", "parse_batch", "parse_batch_csv", "parse_batch_json", "quote_rows", "read_batch_input",
+           "run_quote_batch"]
 
 BATCH_JOB_KIND = "pricing.quote_batch"
 FIGURE_COLUMNS = ("currency", "customs_value", "duty", "import_vat", "other_taxes_and_fees", "total_taxes_and_duties",
@@ -38,23 +40,65 @@ ERRORS_IN_SUMMARY = 100
 Row = QuoteRequest | DomainError
 
 
-def parse_batch_csv(content: bytes) -> list[tuple[int, Row]]:
-    """(row number, request or its error) per CSV data row; row numbers count the header as row 1, like the CLI."""
+@dataclass(frozen=True, slots=True)
+class BatchInput:
+    """A checked batch: CSV bytes (header valid) or JSON bytes of a list of row objects, and its row count."""
+
+    fmt: Literal["csv", "json"]
+    content: bytes
+    rows: int
+
+
+def read_batch_input(content: bytes, *, fmt: Literal["csv", "json"]) -> BatchInput:
+    """Check the shape (CSV header, JSON list or `{"rows": [...]}`) and count rows without quoting anything."""
+    if fmt == "json":
+        try:
+            body = json.loads(content)
+        except ValueError as exc:
+            raise PricingInputInvalid(f"the body is not JSON: {exc}", details=[ErrorDetail("not JSON")]) from None
+        rows = body.get("rows") if isinstance(body, dict) else body
+        if not isinstance(rows, list) or not all(isinstance(row, dict) for row in rows):
+            raise PricingInputInvalid("send a JSON list of quote objects (or {\"rows\": [...]})",
+                                      details=[ErrorDetail("expected a list of objects", field="rows")])
+        return BatchInput("json", json.dumps(rows).encode() if isinstance(body, dict) else content, len(rows))
+    text = _decode(content)
+    reader = csv.reader(io.StringIO(text))
+    _check_header(next(reader, []))
+    return BatchInput("csv", content, sum(1 for row in reader if any(cell.strip() for cell in row)))
+
+
+def parse_batch(batch: BatchInput, *, today: date) -> list[tuple[int, Row]]:
+    if batch.fmt == "json":
+        return parse_batch_json(json.loads(batch.content), today=today)
+    return parse_batch_csv(batch.content)
+
+
+def _decode(content: bytes) -> str:
     try:
-        text = content.decode("utf-8-sig")
+        return content.decode("utf-8-sig")
     except UnicodeDecodeError:
         raise PricingInputInvalid("the CSV is not UTF-8", details=[ErrorDetail("not UTF-8", field="file")]) from None
-    reader = csv.DictReader(io.StringIO(text))
-    header = [name.strip() for name in reader.fieldnames or []]
+
+
+def _check_header(names: Sequence[str]) -> list[str]:
+    header = [name.strip() for name in names]
     unknown = sorted(set(header) - set(BATCH_COLUMNS))
     missing = [name for name in _REQUIRED if name not in header]
     if unknown or missing:
         details = [ErrorDetail(f"unknown column {name!r}", field=name, row=1) for name in unknown]
         details += [ErrorDetail(f"missing column {name!r}", field=name, row=1) for name in missing]
         raise PricingInputInvalid(f"CSV header: expected columns {', '.join(BATCH_COLUMNS)}", details=details)
-    reader.fieldnames = header
+    return header
+
+
+def parse_batch_csv(content: bytes) -> list[tuple[int, Row]]:
+    """(row number, request or its error) per CSV data row; row numbers count the header as row 1, like the CLI."""
+    reader = csv.DictReader(io.StringIO(_decode(content)))
+    reader.fieldnames = _check_header(reader.fieldnames or [])
     rows: list[tuple[int, Row]] = []
     for number, raw in enumerate(reader, start=2):
+        if not any((value or "").strip() for value in raw.values() if isinstance(value, str)):
+            continue  # blank line
         try:
             rows.append((number, parse_quote_row(raw, row_number=number)))
         except DomainError as exc:
@@ -165,13 +209,12 @@ def batch_job_handler(*, data: PricingData, out_dir: Path) -> JobHandler:
     """The job handler for BATCH_JOB_KIND: input is the uploaded CSV or the JSON rows; payload `format`, `today`."""
 
     def handle(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
-        content = job.input or b""
-        if job.payload.get("format") == "json":
-            rows = parse_batch_json(json.loads(content), today=date.fromisoformat(str(job.payload["today"])))
-        else:
-            rows = parse_batch_csv(content)
+        fmt = "json" if job.payload.get("format") == "json" else "csv"
+        batch = BatchInput(fmt, job.input or b"", int(job.payload.get("rows") or 0))
+        rows = parse_batch(batch, today=date.fromisoformat(str(job.payload["today"])))
         out = batch_result_path(out_dir, organization_id=job.organization_id, job_id=job.id)
-        summary = run_quote_batch(data, rows=rows, out=out, progress=lambda done, total: progress(done, total, None))
+        source = data.with_latest_fx() if job.payload.get("fx_latest") else data
+        summary = run_quote_batch(source, rows=rows, out=out, progress=lambda done, total: progress(done, total, None))
         return {**summary, "result_url": f"/api/v1/quotes/batch/{job.id}/results"}
 
     return handle

@@ -66,6 +66,8 @@ class QuoteIn(BaseModel):
     subdivision: str | None = Field(None, max_length=3, description="state where the tax depends on it (BR: SP, BA)")
     qty: dict[str, Decimal] = Field(default_factory=dict, max_length=5,
                                     description="extra quantities for specific duties, e.g. {\"liter\": 2}")
+    fx_latest: bool = Field(False, description="beyond the FX data, use the latest rate (its date is in `fx`); "
+                                               "batches take the `fx_latest` query parameter instead")
 
     @field_validator("origin", "dest", "currency", "seller_currency", "incoterm", "buyer", "subdivision",
                      mode="before")

@@ -25,6 +25,7 @@ from xborder.pricing.subdivisions import load_subdivision_table
 __all__ = ["PlanKey", "PricingData", "pricing_data_for", "quote_landed_cost"]
 
 STALE_TARIFF_DAYS = 365
+MAX_CACHED_CONTEXTS = 50_000  # a long-running server must not grow without bound on distinct requests
 
 
 @dataclass(frozen=True, slots=True)
@@ -63,6 +64,23 @@ class PricingData:
         self._schedules: dict[str, Schedule] = {}
         self._facts: dict[tuple[str, date], MarketFacts] = {}
         self._contexts: dict[PlanKey, QuoteContext | DomainError] = {}
+        self._latest: PricingData | None = None
+
+    def with_latest_fx(self) -> PricingData:
+        """The same data, but beyond the FX history the latest rate is used (its date is shown in the quote, like
+        `--fx-latest`); loaded schedules and facts are shared, contexts are not (they differ in FX)."""
+        if self.allow_latest_fx:
+            return self
+        if self._latest is None:
+            latest = PricingData(fx=self.fx, overlay_dir=self.overlay_dir, allow_latest_fx=True)
+            latest._schedules, latest._facts = self._schedules, self._facts
+            self._latest = latest
+        return self._latest
+
+    def fx_data_until(self) -> date | None:
+        """The last day the FX provider has rates for, when it can tell."""
+        last = getattr(self.fx, "last_date", None)
+        return last() if callable(last) else None
 
     def schedule(self, key: str) -> Schedule:
         found = self._schedules.get(key)
@@ -92,6 +110,8 @@ class PricingData:
                 found = self._build(req, currencies)
             except DomainError as exc:
                 found = exc  # a plan that fails (unknown HS, no FX...) fails the same way for every row sharing it
+            if len(self._contexts) >= MAX_CACHED_CONTEXTS:
+                self._contexts.clear()
             self._contexts[key] = found
         if isinstance(found, DomainError):
             raise found.with_traceback(None)

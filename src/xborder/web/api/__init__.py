@@ -13,10 +13,15 @@ OPENAPI_TAGS = [
     {"name": "jobs", "description": "Long-running work (imports) with progress and results."},
     {"name": "markets", "description": "Market profiles: currency, tax, de minimis, calendars — dated and cited."},
     {"name": "hs", "description": "Harmonized System 2022 nomenclature: search and lookup."},
+    {"name": "pricing", "description": "Landed-cost quotes (every line sourced and dated), batches, saved quotes "
+                                       "with replay and diff, the price matrix of SKUs x markets."},
+    {"name": "localization", "description": "Listings per product × market × language with workflow and QA, "
+                                            "translation memory, glossary, exports, bulk translate/approve jobs."},
 ]
 
 
 def api_routers() -> list[APIRouter]:
-    from xborder.web.api import auth, catalog, hs, jobs, markets
+    from xborder.web.api import auth, catalog, hs, jobs, localization, markets, pricing
 
-    return [auth.router, catalog.router, jobs.router, markets.router, hs.router]
+    return [auth.router, catalog.router, jobs.router, markets.router, hs.router, pricing.router,
+            localization.router]
