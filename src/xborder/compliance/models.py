@@ -18,6 +18,7 @@ from xborder.kernel import utcnow
 __all__ = [
     "Alert",
     "AlertDelivery",
+    "ChecklistRecord",
     "EvidenceDocument",
     "EvidenceSku",
     "PackVersion",
@@ -63,19 +64,33 @@ class EvidenceSku(Base):
     sku: Mapped[str] = mapped_column(String(64))
 
 
+class ChecklistRecord(Base):
+    """A checklist's content, stored once per organization and shared by every (SKU, market) that has it."""
+
+    __tablename__ = "compliance_checklist"
+    __table_args__ = (UniqueConstraint("organization_id", "digest"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = org_column()
+    digest: Mapped[str] = mapped_column(String(64))
+    verdict: Mapped[str] = mapped_column(String(16))
+    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
+    open_items: Mapped[int] = mapped_column(Integer)
+
+
 class StoredVerdict(Base):
     """The latest evaluation of one SKU in one market (the readiness matrix reads this table)."""
 
     __tablename__ = "compliance_verdict"
-    __table_args__ = (UniqueConstraint("organization_id", "sku", "market"),)
+    __table_args__ = (UniqueConstraint("organization_id", "market", "sku"),)
 
     id: Mapped[str] = id_column()
     organization_id: Mapped[str] = org_column()
     sku: Mapped[str] = mapped_column(String(64))
     market: Mapped[str] = mapped_column(String(2))
     verdict: Mapped[str] = mapped_column(String(16))
-    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
-    digest: Mapped[str] = mapped_column(String(64))
+    open_items: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))  # -> compliance_checklist (organization_id, digest)
     rules_version: Mapped[str] = mapped_column(String(64))
     evaluated_on: Mapped[date] = mapped_column(Date)
     evaluated_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
@@ -92,7 +107,6 @@ class VerdictHistory(Base):
     sku: Mapped[str] = mapped_column(String(64))
     market: Mapped[str] = mapped_column(String(2))
     verdict: Mapped[str] = mapped_column(String(16))
-    items: Mapped[list[dict[str, Any]]] = mapped_column(JSON)
     digest: Mapped[str] = mapped_column(String(64))
     rules_version: Mapped[str] = mapped_column(String(64))
     cause: Mapped[str] = mapped_column(String(200))

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from xborder.catalog import Product, Variant
@@ -19,10 +19,10 @@ from xborder.compliance.attributes import ATTRIBUTES, ProductFacts
 from xborder.compliance.batch import evaluate_batch
 from xborder.compliance.evaluate import Assessment
 from xborder.compliance.evidence import evidence_for_evaluation
-from xborder.compliance.models import PackVersion, StoredVerdict, VerdictHistory
+from xborder.compliance.models import ChecklistRecord, PackVersion, StoredVerdict, VerdictHistory
 from xborder.compliance.packs import RuleLibrary, load_library, parse_library
 from xborder.compliance.products import facts_from_variant
-from xborder.kernel import Clock, ErrorDetail, NotFound
+from xborder.kernel import Clock, ErrorDetail, NotFound, new_id
 
 __all__ = ["EvaluationSummary", "MatrixCell", "ReadinessMatrix", "VerdictChange", "VerdictRecord", "active_library",
            "catalog_facts", "evaluate_catalog", "readiness_matrix", "reevaluate_after_evidence", "verdict_on"]
@@ -114,10 +114,30 @@ def _digest(verdict: str, items: list[dict[str, Any]]) -> str:
     return hashlib.sha256(json.dumps([verdict, items], sort_keys=True).encode()).hexdigest()
 
 
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i:i + size] for i in range(0, len(values), size)]
+
+
+def _store_checklists(session: Session, organization_id: str, contents: dict[str, tuple[str, Any, int]]) -> None:
+    digests = sorted(contents)
+    known: set[str] = set()
+    for chunk in _chunks(digests):
+        known.update(session.scalars(select(ChecklistRecord.digest).where(
+            ChecklistRecord.organization_id == organization_id, ChecklistRecord.digest.in_(chunk))))
+    rows = [{"id": new_id(), "organization_id": organization_id, "digest": d, "verdict": contents[d][0],
+             "items": contents[d][1], "open_items": contents[d][2]} for d in digests if d not in known]
+    if rows:
+        session.execute(insert(ChecklistRecord), rows)
+
+
 def evaluate_catalog(session: Session, *, organization_id: str, on: date, clock: Clock,
                      markets: Iterable[str] | None = None, skus: Iterable[str] | None = None,
                      cause: str = "evaluation", library: RuleLibrary | None = None) -> EvaluationSummary:
-    """Evaluate (part of) a catalog and store the verdicts; history gets a row only when a checklist changed."""
+    """Evaluate (part of) a catalog and store the verdicts; history gets a row only when a checklist changed.
+
+    Checklist contents are stored once per distinct content (equal profiles share them); rows are written with
+    bulk statements so a whole catalog × 20 markets stays a handful of round trips per market.
+    """
     library = library or active_library(session)
     wanted_markets = sorted({m.upper() for m in markets}) if markets is not None else list(library.markets())
     products = catalog_facts(session, organization_id=organization_id, skus=skus)
@@ -128,37 +148,54 @@ def evaluate_catalog(session: Session, *, organization_id: str, on: date, clock:
                            evidence=evidence_for_evaluation(session, organization_id=organization_id))
     now = clock.now()
     product_skus = [p.sku for p in products]
+    contents: dict[str, tuple[str, Any, int]] = {}
+    by_assessment: dict[int, tuple[str, str, int]] = {}
     for market in wanted_markets:
-        current: dict[str, StoredVerdict] = {}
-        base = select(StoredVerdict).where(StoredVerdict.organization_id == organization_id,
-                                           StoredVerdict.market == market)
+        base = select(StoredVerdict.sku, StoredVerdict.id, StoredVerdict.digest, StoredVerdict.verdict).where(
+            StoredVerdict.organization_id == organization_id, StoredVerdict.market == market)
         # the whole catalog in one query; a subset in chunks that stay under bind-parameter limits
-        queries = [base] if skus is None else [base.where(StoredVerdict.sku.in_(product_skus[i:i + 500]))
-                                               for i in range(0, len(product_skus), 500)]
-        for query in queries:
-            for row in session.scalars(query):
-                current[row.sku] = row
-        json_cache: dict[int, tuple[list[dict[str, Any]], str]] = {}
+        queries = [base] if skus is None else [base.where(StoredVerdict.sku.in_(c)) for c in _chunks(product_skus)]
+        current = {row.sku: row for query in queries for row in session.execute(query)}
+        inserts: list[dict[str, Any]] = []
+        updates: list[dict[str, Any]] = []
+        history: list[dict[str, Any]] = []
         for sku, assessment in zip(product_skus, batch.assessments[market], strict=True):
-            cached = json_cache.get(id(assessment))
-            if cached is None:
+            described = by_assessment.get(id(assessment))
+            if described is None:
                 items = _items_json(assessment)
-                cached = json_cache[id(assessment)] = (items, _digest(assessment.verdict.value, items))
-            items, digest = cached
+                verdict = assessment.verdict.value
+                open_items = sum(1 for i in items if i["status"] != "satisfied")
+                digest = _digest(verdict, items)
+                contents.setdefault(digest, (verdict, items, open_items))
+                described = by_assessment[id(assessment)] = (verdict, digest, open_items)
+            verdict, digest, open_items = described
             existing = current.get(sku)
             if existing is not None and existing.digest == digest:
-                existing.evaluated_on, existing.evaluated_at, existing.rules_version = on, now, library.version
                 continue
-            before = existing.verdict if existing is not None else None
-            row = existing or StoredVerdict(organization_id=organization_id, sku=sku, market=market)
+            values = {"verdict": verdict, "digest": digest, "open_items": open_items,
+                      "rules_version": library.version, "evaluated_on": on, "evaluated_at": now}
             if existing is None:
-                session.add(row)
-            row.verdict, row.items, row.digest = assessment.verdict.value, items, digest
-            row.rules_version, row.evaluated_on, row.evaluated_at = library.version, on, now
-            session.add(VerdictHistory(organization_id=organization_id, sku=sku, market=market,
-                                       verdict=assessment.verdict.value, items=items, digest=digest,
-                                       rules_version=library.version, cause=cause[:200], recorded_at=now))
-            summary.changed.append(VerdictChange(sku, market, before, assessment.verdict.value))
+                inserts.append({"id": new_id(), "organization_id": organization_id, "sku": sku, "market": market,
+                                **values})
+            else:
+                updates.append({"id": existing.id, **values})
+            history.append({"id": new_id(), "organization_id": organization_id, "sku": sku, "market": market,
+                            "verdict": verdict, "digest": digest, "rules_version": library.version,
+                            "cause": cause[:200], "recorded_at": now})
+            summary.changed.append(VerdictChange(sku, market, existing.verdict if existing else None, verdict))
+        if inserts:
+            session.execute(insert(StoredVerdict), inserts)
+        if updates:
+            session.execute(update(StoredVerdict), updates)
+        if history:
+            session.execute(insert(VerdictHistory), history)
+        touched = update(StoredVerdict).where(StoredVerdict.organization_id == organization_id,
+                                              StoredVerdict.market == market)
+        stamp = {"evaluated_on": on, "evaluated_at": now, "rules_version": library.version}
+        for statement in ([touched] if skus is None else
+                          [touched.where(StoredVerdict.sku.in_(c)) for c in _chunks(product_skus)]):
+            session.execute(statement.values(**stamp).execution_options(synchronize_session=False))
+    _store_checklists(session, organization_id, contents)
     session.flush()
     return summary
 
@@ -166,7 +203,7 @@ def evaluate_catalog(session: Session, *, organization_id: str, on: date, clock:
 def readiness_matrix(session: Session, *, organization_id: str, markets: Iterable[str] | None = None,
                      skus: Iterable[str] | None = None) -> ReadinessMatrix:
     """Stored verdicts as products × markets, with verdict counts per market."""
-    stmt = select(StoredVerdict.sku, StoredVerdict.market, StoredVerdict.verdict, StoredVerdict.items).where(
+    stmt = select(StoredVerdict.sku, StoredVerdict.market, StoredVerdict.verdict, StoredVerdict.open_items).where(
         StoredVerdict.organization_id == organization_id)
     if markets is not None:
         stmt = stmt.where(StoredVerdict.market.in_(sorted({m.upper() for m in markets})))
@@ -174,8 +211,8 @@ def readiness_matrix(session: Session, *, organization_id: str, markets: Iterabl
         stmt = stmt.where(StoredVerdict.sku.in_(sorted(set(skus))))
     cells: dict[str, dict[str, MatrixCell]] = {}
     counts: dict[str, dict[str, int]] = {}
-    for sku, market, verdict, items in session.execute(stmt.order_by(StoredVerdict.sku, StoredVerdict.market)):
-        open_items = sum(1 for i in items if i["status"] not in ("satisfied", "not_applicable"))
+    for sku, market, verdict, open_items in session.execute(stmt.order_by(StoredVerdict.sku,
+                                                                           StoredVerdict.market)):
         cells.setdefault(sku, {})[market] = MatrixCell(verdict, open_items)
         tally = counts.setdefault(market, {"ready": 0, "action_needed": 0, "blocked": 0})
         tally[verdict] += 1
@@ -196,7 +233,10 @@ def verdict_on(session: Session, *, organization_id: str, sku: str, market: str,
     if row is None:
         raise NotFound(f"{sku} had not been evaluated for {market.upper()} by {on.isoformat()}",
                        details=[ErrorDetail("no verdict recorded", field="on", code="compliance.no_history")])
-    return VerdictRecord(row.sku, row.market, row.verdict, row.items, row.rules_version, row.recorded_at, row.cause)
+    items = session.scalar(select(ChecklistRecord.items).where(ChecklistRecord.organization_id == organization_id,
+                                                               ChecklistRecord.digest == row.digest))
+    return VerdictRecord(row.sku, row.market, row.verdict, items or [], row.rules_version, row.recorded_at,
+                         row.cause)
 
 
 def reevaluate_after_evidence(session: Session, *, organization_id: str, skus: Iterable[str] | None, clock: Clock
