@@ -6,13 +6,14 @@ Only `web/` and `cli/` import this module; domains receive what they need as arg
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from datetime import date
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from xborder import catalog, pricing
+from xborder import catalog, localization, pricing
 from xborder.db import make_engine, make_session_factory, transaction
 from xborder.jobs import ClaimedJob, HandlerRegistry, ProgressReporter
 from xborder.kernel import Clock, ErrorDetail, Event, SystemClock, ValidationFailed
@@ -34,6 +35,7 @@ class Container:
     handlers: dict[type[Event], list[EventHandler]] = field(default_factory=dict)
     extras: dict[str, Any] = field(default_factory=dict)
     job_handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
+    mt_provider: localization.MtProvider | None = None  # built once from settings.mt; None = no MT configured
     _pricing: pricing.PricingData | None = field(default=None, repr=False)
 
     @property
@@ -57,6 +59,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None) -> Container:
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
+        mt_provider=localization.load_provider(settings.mt),  # a misconfigured provider fails here, named
     )
     _register_job_handlers(container)
     return container
@@ -87,3 +90,39 @@ def _register_job_handlers(container: Container) -> None:
         return handler(factory, job, progress)
 
     container.job_handlers.register(pricing.BATCH_JOB_KIND, quote_batch)
+    container.job_handlers.register("localization.bulk_translate", lambda f, j, p: _bulk_localization(
+        container, f, j, p, action="translate"))
+    container.job_handlers.register("localization.bulk_approve", lambda f, j, p: _bulk_localization(
+        container, f, j, p, action="approve"))
+
+
+def _bulk_localization(container: Container, factory: sessionmaker[Session], job: ClaimedJob,
+                       progress: ProgressReporter, *, action: str, batch: int = 25) -> dict[str, Any]:
+    """Bulk translate/approve in batches of `batch` items, each committed on its own: an MT call never holds
+    the write lock for the whole job, and a re-run after a crash redoes only what is left (both are idempotent)."""
+    payload, org = job.payload, job.organization_id
+    with transaction(factory) as session:
+        ids = localization.bulk_targets(session, organization_id=org, action=action, market=payload.get("market"),
+                                        ids=payload.get("ids"), status=payload.get("status"))
+    on = date.fromisoformat(payload["on"]) if payload.get("on") else container.clock.today()
+    result, total = localization.BulkResult(), len(ids)
+    progress(0, total, None)
+    for start in range(0, total, batch):
+        chunk = ids[start:start + batch]
+
+        def step(done: int, offset: int = start) -> None:
+            progress(offset + done, total, None)
+
+        with transaction(factory) as session:
+            if action == "translate":
+                part = localization.translate_products(
+                    session, organization_id=org, product_ids=chunk, market=str(payload.get("market") or ""),
+                    language=str(payload.get("language") or ""), provider=container.mt_provider,
+                    user_id=job.user_id, progress=step)
+            else:
+                part = localization.approve_listings(session, organization_id=org, listing_ids=chunk, on=on,
+                                                     user_id=job.user_id, progress=step)
+        result = result.merge(part)
+    report = asdict(result)
+    report["listing_ids"], report["failures"] = report["listing_ids"][:1000], report["failures"][:1000]
+    return report

@@ -107,8 +107,9 @@ def create_listing(session: Session, *, organization_id: str, product_id: str, m
         raise Conflict(f"a {code}/{lang} listing already exists for this product", details=[
             ErrorDetail("duplicate listing", field="language", code="localization.duplicate_listing")])
     row = Listing(organization_id=organization_id, product_id=product_id, market=code, language=lang,
-                  status="draft", updated_by=user_id, version=1, pending_segments=[], bullets=[], keywords=[],
-                  **{"title": "", "description": "", "meta_title": "", "meta_description": ""} | _clean(fields))
+                  status="draft", updated_by=user_id, version=1, pending_segments=[],
+                  **{"title": "", "description": "", "meta_title": "", "meta_description": "", "bullets": [],
+                     "keywords": []} | _clean(fields))
     session.add(row)
     session.flush()
     _record(session, row, user_id=user_id, fields=sorted(_clean(fields)), note="created")
