@@ -34,7 +34,9 @@ WORDS = ["wireless", "earbuds", "charger", "cable", "speaker", "lamp", "kettle",
          "headphones", "powerbank", "fan", "heater", "blender", "toy", "watch", "scale", "router", "camera"]
 BRANDS = ["Shengyue", "Lumina", "Kettlex", "Voltra", "Aurio", "Pandacraft", "Nordwind", "Sakura"]
 HS = ["851830", "850440", "854442", "851822", "940549", "851671", "847160", "950300", "910219", "852589"]
-SEARCHES = ["wireless", "earbuds 0042", "lumina", "sku-00123", "kettle", "851830", "sakura lamp", "router"]
+# dense and sparse substrings, a term matching nothing, and a short (prefix-path) query
+SEARCHES = ["wireless", "earbuds 0042", "lumina", "sku-00123", "kettle", "851830", "sakura lamp", "router",
+            "no-such-thing", "lu"]
 
 
 @dataclass
@@ -81,8 +83,9 @@ def seed(url: str, variants: int) -> str:
     if report.errors:
         raise SystemExit(f"seed import failed: {report.errors[:3]}")
     print(f"  seeded {report.variants_created:,} variants in {time.perf_counter() - started:.1f} s", file=sys.stderr)
-    with engine.begin() as conn:  # planner statistics, as a running system would have them
-        conn.execute(text("ANALYZE"))
+    # planner statistics and (PostgreSQL) the visibility map, as autovacuum gives a running system after an import
+    with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+        conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
     return token
 

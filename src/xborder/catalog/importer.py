@@ -10,7 +10,9 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import Table, insert, select, update
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -231,10 +233,11 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
                      "created_at": now, "updated_at": now} for p in plans.values() if p.existing is None]
     for batch in _chunks(new_products, BATCH):
         session.execute(insert(Product.__table__), batch)  # Core executemany: no ORM bookkeeping per row
-    changed_products = [{**p.values, "id": p.id, "updated_at": now}
+    changed_products = [{**p.values, "id": p.id, "organization_id": organization_id, "product_ref": p.ref,
+                         "title": p.values.get("title", p.existing["title"]), "created_at": now, "updated_at": now}
                         for p in plans.values() if p.existing is not None and p.values]
-    for batch in _chunks(changed_products, BATCH):
-        session.execute(update(Product), batch)
+    _upsert(session, Product.__table__, changed_products, ("organization_id", "product_ref"),
+            keep=("id", "organization_id", "product_ref", "created_at"))
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
     for plan in plans.values():
@@ -248,17 +251,39 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
             if old is None:
                 inserts.append({**values, "id": new_id(), "organization_id": organization_id, "created_at": now})
             else:
-                updates.append({**values, "id": old.id})
+                updates.append({**values, "id": old.id, "organization_id": organization_id, "sku": record.sku,
+                                "created_at": now})
     done = 0
     for batch in _chunks(inserts, BATCH):
         session.execute(insert(Variant.__table__), batch)
         done += len(batch)
         notify(done)
-    for batch in _chunks(updates, BATCH):
-        session.execute(update(Variant), batch)
-        done += len(batch)
+    def progress(count: int) -> None:
+        nonlocal done
+        done += count
         notify(done)
+
+    _upsert(session, Variant.__table__, updates, ("organization_id", "sku"),
+            keep=("id", "organization_id", "sku", "created_at"), progress=progress)
     _refresh_siblings(session, plans)
+
+
+def _upsert(session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...], *,
+            keep: tuple[str, ...], progress: Callable[[int], None] | None = None) -> None:
+    """INSERT ... ON CONFLICT (key) DO UPDATE in batches: one statement per row batch instead of an UPDATE by
+    primary key per row. Only the columns a row carries are updated (the file's columns); `keep` never changes."""
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for row in rows:  # executemany needs one column set per statement
+        groups.setdefault(tuple(sorted(row)), []).append(row)
+    dialect = session.get_bind().dialect.name
+    for columns, group in groups.items():
+        stmt = sqlite_insert(table) if dialect == "sqlite" else postgresql_insert(table)
+        stmt = stmt.on_conflict_do_update(index_elements=list(key),
+                                          set_={c: stmt.excluded[c] for c in columns if c not in keep})
+        for batch in _chunks(group, BATCH):
+            session.execute(stmt, batch)
+            if progress is not None:
+                progress(len(batch))
 
 
 def _refresh_siblings(session: Session, plans: dict[str, _ProductPlan]) -> None:
