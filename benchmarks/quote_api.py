@@ -1,0 +1,173 @@
+"""Single landed-cost quote over the API under load: POST /api/v1/quotes from 32 concurrent clients, p50/p95/p99.
+
+Serves the app with uvicorn in a subprocess (SQLite, one organization and API token), drives it with keep-alive
+clients sending varied quotes (markets, origins, values, dates) and reads each response's `Server-Timing:
+app;dur=<ms>` header (time in the app) besides the client-measured latency (which includes queueing).
+`--think-ms` paces each client (0 = closed loop, every client sends its next request at once).
+
+    python benchmarks/quote_api.py [--seconds 20] [--clients 32] [--workers 2] [--think-ms 0]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import httpx
+
+from xborder import identity
+from xborder.db import make_engine, make_session_factory, transaction
+from xborder.db.models_registry import metadata
+from xborder.kernel import SystemClock
+from xborder.settings import SecuritySettings
+
+# (dest, currency, hs, date): combinations the shipped data covers (duty lines, VAT, de minimis, FX on the date)
+CASES = [("DE", "EUR", "610910", "2025-03-01"), ("FR", "EUR", "851830", "2025-05-12"),
+         ("GB", "GBP", "640299", "2025-02-03"), ("US", "USD", "851830", "2025-06-02"),
+         ("US", "USD", "610910", "2024-11-04"), ("JP", "JPY", "950300", "2025-04-01"),
+         ("DE", "CNY", "851822", "2025-09-01"), ("GB", "USD", "94054010", "2025-07-07")]
+
+
+@dataclass
+class Samples:
+    server_ms: list[float] = field(default_factory=list)
+    client_ms: list[float] = field(default_factory=list)
+    errors: dict[str, int] = field(default_factory=dict)
+
+
+def seed(url: str) -> str:
+    """Create the schema, one organization with an owner and an API token; returns the token."""
+    engine = make_engine(url)
+    metadata.drop_all(engine)
+    metadata.create_all(engine)
+    factory = make_session_factory(engine)
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    now = SystemClock().now()
+    with transaction(factory) as s:
+        org = identity.create_organization(s, name="Bench Seller", slug="bench")
+        user = identity.create_user(s, email="bench@example.com", password="bench-password", display_name="Bench",
+                                    settings=security)
+        identity.add_member(s, organization_id=org.id, user_id=user.id, role="owner")
+        principal = identity.sign_in(s, email="bench@example.com", password="bench-password", ip=None,
+                                     user_agent=None, settings=security, now=now).principal
+        token = identity.issue_api_token(s, principal=principal, name="bench", now=now).token
+    engine.dispose()
+    return token
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def serve(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
+    port = _free_port()
+    env = {**os.environ, "XBORDER_DATABASE_URL": url, "XBORDER_DATA_DIR": str(data_dir),
+           "XBORDER_JOB_RUNNER": "external"}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "xborder.web.app:create_app", "--factory", "--host", "127.0.0.1",
+         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env=env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        try:
+            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
+                time.sleep(2 * workers)  # the other workers start in parallel
+                return proc, base
+        except httpx.HTTPError:
+            time.sleep(0.2)
+    proc.kill()
+    raise SystemExit("uvicorn did not start")
+
+
+def _body(rng: random.Random) -> dict[str, object]:
+    dest, currency, hs, on = rng.choice(CASES)
+    return {"origin": rng.choice(["CN", "CN", "VN", "IN"]), "dest": dest, "hs": hs, "currency": currency,
+            "value": f"{rng.randint(500, 90000) / 100:.2f}", "shipping": f"{rng.randint(0, 3000) / 100:.2f}",
+            "quantity": rng.randint(1, 5), "date": on, "incoterm": rng.choice(["DAP", "DDP"])}
+
+
+async def _client(http: httpx.AsyncClient, samples: Samples, stop_at: float, rng: random.Random,
+                  think_s: float) -> None:
+    while time.monotonic() < stop_at:
+        body = json.dumps(_body(rng)).encode()
+        started = time.perf_counter()
+        response = await http.post("/api/v1/quotes", content=body, headers={"Content-Type": "application/json"})
+        elapsed = (time.perf_counter() - started) * 1000
+        if response.status_code != 200:
+            key = f"{response.status_code} {response.json().get('code', '')}"
+            samples.errors[key] = samples.errors.get(key, 0) + 1
+        else:
+            timing = response.headers.get("server-timing", "")
+            samples.server_ms.append(float(timing.split("dur=", 1)[1].split(",")[0]) if "dur=" in timing
+                                     else elapsed)
+            samples.client_ms.append(elapsed)
+        if think_s:
+            await asyncio.sleep(think_s * rng.uniform(0.5, 1.5))
+
+
+async def drive(base: str, token: str, *, clients: int, seconds: float, think_ms: float) -> tuple[Samples, float]:
+    samples = Samples()
+    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
+    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
+                                 timeout=30) as http:
+        warm = random.Random(99)
+        for _ in range(200):  # warm-up: every worker has loaded schedules, facts and FX for the cases
+            await http.post("/api/v1/quotes", json=_body(warm))
+        started = time.monotonic()
+        await asyncio.gather(*(_client(http, samples, started + seconds, random.Random(i), think_ms / 1000)
+                               for i in range(clients)))
+        return samples, time.monotonic() - started
+
+
+def _pct(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--seconds", type=float, default=20)
+    parser.add_argument("--clients", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--think-ms", type=float, default=0, help="mean pause between a client's requests")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(prefix="xborder-bench-") as tmp:
+        data_dir = Path(tmp)
+        url = f"sqlite:///{data_dir / 'bench.sqlite3'}"
+        token = seed(url)
+        proc, base = serve(url, data_dir, args.workers)
+        try:
+            print(f"{args.clients} clients for {args.seconds:.0f} s against {base}", file=sys.stderr)
+            samples, wall = asyncio.run(drive(base, token, clients=args.clients, seconds=args.seconds,
+                                              think_ms=args.think_ms))
+        finally:
+            proc.terminate()
+            proc.wait(30)
+    n = len(samples.client_ms)
+    print(f"\nPOST /api/v1/quotes, {args.clients} concurrent clients (think {args.think_ms:g} ms), "
+          f"{args.seconds:.0f} s, {args.workers} uvicorn worker(s), {os.cpu_count()} CPUs, SQLite; ms\n")
+    print("| quotes | quotes/s | server p50 | server p95 | server p99 | client p50 | client p95 | client p99 |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    s, c = samples.server_ms, samples.client_ms
+    print(f"| {n:,} | {n / wall:,.0f} | {_pct(s, 50):.2f} | {_pct(s, 95):.2f} | {_pct(s, 99):.2f} | "
+          f"{_pct(c, 50):.2f} | {_pct(c, 95):.2f} | {_pct(c, 99):.2f} |")
+    if samples.errors:
+        print(f"\nerrors: {samples.errors}")
+
+
+if __name__ == "__main__":
+    main()
