@@ -4,7 +4,7 @@ approved → published with revision history, generation from the catalog throug
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from typing import Any
 
 from sqlalchemy import select
@@ -54,6 +54,7 @@ class RevisionView:
     changed_fields: tuple[str, ...]
     snapshot: dict[str, Any]
     note: str | None
+    changed_at: datetime | None = None
 
 
 def _view(row: Listing) -> ListingView:
@@ -191,8 +192,8 @@ def list_revisions(session: Session, *, organization_id: str, listing_id: str) -
     _row(session, organization_id, listing_id)
     rows = session.scalars(select(ListingRevision).where(ListingRevision.listing_id == listing_id)
                            .order_by(ListingRevision.version))
-    return [RevisionView(r.version, r.status, r.changed_by, tuple(r.changed_fields or ()), dict(r.snapshot), r.note)
-            for r in rows]
+    return [RevisionView(r.version, r.status, r.changed_by, tuple(r.changed_fields or ()), dict(r.snapshot), r.note,
+                         r.changed_at) for r in rows]
 
 
 def _source(session: Session, organization_id: str, product_id: str) -> tuple[Any, str]:
