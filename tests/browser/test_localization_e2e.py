@@ -1,0 +1,193 @@
+"""Localization studio end to end in headless Chromium: the journey's JP listing shows its three findings in the
+editor, is fixed and approved; bulk translation runs with progress; the QA dashboard draws its chart; Arabic is RTL.
+
+Needs Debian's `chromium` and Python playwright (no `playwright install`). Skipped when either is missing, unless
+XBORDER_REQUIRE_BROWSER=1 (CI). Screenshots go to test-artifacts/l10n-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from xborder import catalog, identity, localization
+from xborder.db import Base, transaction
+from xborder.db.migrate import upgrade
+from xborder.settings import SecuritySettings, Settings
+
+pytestmark = pytest.mark.browser
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "test-artifacts"
+EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Python playwright is not installed (pip install playwright)")
+    return str(path)
+
+
+SOURCE_TITLE = "声悦 节能电水壶 1.5L SY-K100 4件套"
+BAD_TITLE = "声悦 使用制限電気ケトル 1.5L SY-K100 4個セット"
+
+
+def _seed(session) -> dict[str, str]:
+    org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
+    user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
+                                settings=SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192), locale="zh-CN")
+    identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+    kettle = catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+        product_ref="SY-K100", title=SOURCE_TITLE, description="尺寸 20 x 15 厘米", source_language="zh-CN",
+        brand="声悦", variants=[catalog.VariantIn(sku="SY-K100-W")])).id
+    catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+        product_ref="SY-BT5", title="声悦 蓝牙音箱 SY-BT5", description="续航 12 小时", source_language="zh-CN",
+        variants=[catalog.VariantIn(sku="SY-BT5-B")]))
+    localization.import_glossary(session, organization_id=org.id, content=(
+        "term,kind,language,translation,source_language\n节能,required,ja,省エネ,zh\n声悦,do_not_translate,,,\n"
+    ).encode())
+    memory = (("ja", "声悦 省エネ電気ケトル 1.5L SY-K100"), ("de", "声悦 Energiespar-Wasserkocher 1,5 L SY-K100"))
+    for target, text in memory:
+        localization.add_segment(session, organization_id=org.id, source_language="zh-CN", target_language=target,
+                                 source_text="声悦 节能电水壶 1.5L SY-K100", target_text=text)
+    jp = localization.create_listing(session, organization_id=org.id, product_id=kettle, market="JP", language="ja",
+                                     title=BAD_TITLE, description="サイズ 8 x 6 in", user_id=user.id)
+    sa = localization.create_listing(session, organization_id=org.id, product_id=kettle, market="SA", language="ar",
+                                     title="غلاية كهربائية 声悦 SY-K100", description="سعة 1.5 لتر")
+    return {"jp": jp.id, "sa": sa.id}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+    """The real app under uvicorn in a thread (embedded job runner), on a fresh SQLite workspace."""
+    import uvicorn
+
+    from xborder.web.app import create_app
+
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("l10n-workspace"), security=security, job_runner="inprocess")
+    app = create_app(settings)
+    container = app.state.container
+    upgrade(container.engine)
+    Base.metadata.create_all(container.engine)  # tables not yet in an Alembic revision (create_all skips the rest)
+    with transaction(container.session_factory) as session:
+        ids = _seed(session)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-l10n-e2e", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", ids
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_localization_studio_in_chromium(chromium_path: str, served: tuple[str, dict[str, str]]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, ids = served
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        # The refused approval is a 422 page on purpose; every other 4xx/5xx is caught by URL below.
+        page.on("console", lambda msg: problems.append(msg.text)
+                if msg.type == "error" and "status of 422" not in msg.text else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
+                if r.status >= 400 and "/transition" not in r.url else None)
+
+        page.goto(f"{base_url}/localization")
+        page.get_by_label("邮箱").fill(EMAIL)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.locator("form.form button[type=submit]").click()
+        expect(page.locator("h1")).to_have_text("本地化工作台")
+        expect(page.locator("#listings tbody tr")).to_have_count(2)
+        page.screenshot(path=str(ARTIFACTS / "l10n-01-listings.png"), full_page=True)
+
+        # The journey's JP listing: the three findings inline, with code, severity and both languages.
+        page.goto(f"{base_url}/localization/listings/{ids['jp']}")
+        findings = page.locator("#findings")
+        for code in ("known_mistranslation", "unlucky_number", "metric_units_missing"):
+            expect(findings.locator(f"li[data-code='{code}']")).to_be_visible()
+        expect(findings.locator("li[data-code='known_mistranslation'] .badge--bad")).to_have_text("严重")
+        expect(findings).to_contain_text("限制使用")
+        expect(page.locator("#seg-title .tm")).to_contain_text("%")
+        page.screenshot(path=str(ARTIFACTS / "l10n-02-editor-findings.png"), full_page=True)
+
+        # Approval is refused while the critical finding stands; the fix clears it and approval goes through.
+        page.locator("button[data-to='needs_review']").click()
+        page.locator("button[data-to='approved']").click()
+        expect(page.locator("#editor-error")).to_contain_text("known_mistranslation")
+        page.locator("button[data-to='draft']").click()
+        page.locator("#t-title").fill("声悦 省エネ電気ケトル 1.5L SY-K100 4個セット")
+        page.locator("#t-description").fill("サイズ 20 x 15 cm（8 x 6 in）")
+        page.locator("#t-note").fill("修正：节能译法和厘米")
+        page.get_by_role("button", name="保存并检查").click()
+        expect(page.locator("li[data-code='known_mistranslation']")).to_have_count(0)
+        expect(page.locator("#revisions")).to_contain_text("修正：节能译法和厘米")
+        page.locator("button[data-to='needs_review']").click()
+        page.locator("button[data-to='approved']").click()
+        expect(page.locator("h1 + p .badge[data-status='approved']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "l10n-03-editor-approved.png"), full_page=True)
+
+        # Bulk translation into German with progress (TM only: no MT provider configured here).
+        page.goto(f"{base_url}/localization")
+        page.locator("#bt-market").select_option("DE")
+        page.locator("#bt-language").fill("de")
+        page.get_by_role("button", name="翻译全部商品").click()
+        expect(page.locator("#l10n-job")).to_be_visible()
+        expect(page.locator("#l10n-job[data-status='succeeded']")).to_be_visible(timeout=60_000)
+        expect(page.locator("#job-result")).to_contain_text("2")
+        page.screenshot(path=str(ARTIFACTS / "l10n-04-bulk-translate.png"), full_page=True)
+
+        # The per-market QA dashboard: stacked chart (ECharts when present) and the code matrix.
+        page.goto(f"{base_url}/localization/qa?animation=0")
+        expect(page.locator("h1")).to_have_text("各市场质检")
+        if page.locator("script[src='/static/vendor/echarts.min.js']").count():
+            expect(page.locator("#chart-l10n-qa[data-chart-ready='true'] canvas").first).to_be_attached()
+        expect(page.locator("#qa-codes-table")).to_contain_text("unlucky_number")
+        page.screenshot(path=str(ARTIFACTS / "l10n-05-qa-dashboard.png"), full_page=True)
+
+        # Arabic target fields are right to left.
+        page.goto(f"{base_url}/localization/listings/{ids['sa']}")
+        expect(page.locator("#t-title")).to_have_attribute("dir", "rtl")
+        expect(page.locator("#t-title")).to_have_attribute("lang", "ar")
+        page.screenshot(path=str(ARTIFACTS / "l10n-06-editor-arabic.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"
