@@ -88,8 +88,14 @@ def load_rule_pack(session: Session, *, location: str | Path, clock: Clock) -> P
     session.flush()
     today = clock.today()
     organizations = session.scalars(select(Variant.organization_id).distinct()).all()
+    read: set[str] | None = set()
+    for change in changes:
+        for rule in (change.old, change.new):
+            if rule is not None and read is not None:
+                read = None if rule.condition is None else read | rule.attributes()
     for organization_id in organizations:
-        products = catalog_facts(session, organization_id=organization_id)
+        # only the columns the changed conditions read (None: an unconditional rule touches every SKU)
+        products = catalog_facts(session, organization_id=organization_id, attributes=read)
         affected = affected_skus(changes, products)
         scope = sorted(set().union(*affected.values())) if affected else []
         update.reevaluated[organization_id] = len(scope)

@@ -86,11 +86,26 @@ def active_library(session: Session) -> RuleLibrary:
     return _library_cache[digest]
 
 
-def catalog_facts(session: Session, *, organization_id: str, skus: Iterable[str] | None = None) -> list[ProductFacts]:
-    """Every variant of the organization (or the given SKUs) as evaluator input."""
-    columns = [getattr(Variant, c) for c in dict.fromkeys(["sku", *_VARIANT_COLUMNS])]
-    stmt = (select(*columns, Product.category, Product.brand).join(Product, Product.id == Variant.product_id)
-            .where(Variant.organization_id == organization_id).order_by(Variant.sku))
+def catalog_facts(session: Session, *, organization_id: str, skus: Iterable[str] | None = None,
+                  attributes: Iterable[str] | None = None) -> list[ProductFacts]:
+    """Every variant of the organization (or the given SKUs) as evaluator input.
+
+    `attributes` limits the columns read (to find which SKUs a rule change can affect without loading whole rows);
+    facts built that way are only valid for conditions over those attributes.
+    """
+    names = _VARIANT_COLUMNS
+    if attributes is not None:
+        wanted_attrs = {ATTRIBUTES[a].derived_from or a for a in attributes}
+        # battery_chemistry = none is derived from battery_packing
+        if "battery_chemistry" in wanted_attrs:
+            wanted_attrs.add("battery_packing")
+        names = [c for c in _VARIANT_COLUMNS if c in wanted_attrs]
+    product_columns = [c for c in ("category", "brand") if attributes is None or c in set(attributes)]
+    columns = [getattr(Variant, c) for c in dict.fromkeys(["sku", *names])]
+    stmt = select(*columns, *(getattr(Product, c) for c in product_columns)).where(
+        Variant.organization_id == organization_id).order_by(Variant.sku)
+    if product_columns:
+        stmt = stmt.join(Product, Product.id == Variant.product_id)
     wanted = sorted(set(skus)) if skus is not None else None
     facts: list[ProductFacts] = []
     chunks = [wanted[i:i + 500] for i in range(0, len(wanted), 500)] if wanted is not None else [None]
@@ -98,8 +113,8 @@ def catalog_facts(session: Session, *, organization_id: str, skus: Iterable[str]
         query = stmt if chunk is None else stmt.where(Variant.sku.in_(chunk))
         for row in session.execute(query).mappings():
             variant = dict(row)
-            facts.append(facts_from_variant(variant["sku"], variant, {"category": variant.pop("category"),
-                                                                       "brand": variant.pop("brand")}))
+            product = {c: variant.pop(c) for c in product_columns}
+            facts.append(facts_from_variant(variant["sku"], variant, product))
     return facts
 
 
