@@ -84,6 +84,8 @@ def check(
     channel: str | None = typer.Option(None, "--channel", help="marketplace | webshop | b2b | retail"),
     mode: str | None = typer.Option(None, "--mode", help="Transport mode: air | sea | road | rail | postal"),
     show_all: bool = typer.Option(False, "--all", help="Also list not-applicable requirements."),
+    expiring_within: int = typer.Option(60, "--expiring-within", min=0,
+                                        help="Days before expiry from which evidence counts as expiring."),
     as_json: bool = typer.Option(False, "--json", help="Print a JSON list, one object per SKU and market."),
 ) -> None:
     """Check every SKU of a catalog file against the rules of one or more markets."""
@@ -93,7 +95,8 @@ def check(
         library = compliance.load_library()
         rules = library.rules_by_market([m.upper() for m in market])
         batch = compliance.evaluate_batch(facts, rules_by_market=rules, on=when, evidence=_read_evidence(evidence),
-                                          channel=channel, transport_mode=mode)
+                                          channel=channel, transport_mode=mode,
+                                          expiring_within_days=expiring_within)
     except DomainError as error:
         raise _fail(error) from None
     checklists = [batch.checklist(p.sku, m) for p in facts for m in rules]
