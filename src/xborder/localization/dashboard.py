@@ -6,6 +6,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -77,7 +78,7 @@ def qa_dashboard(session: Session, *, organization_id: str, on: date, market: st
         query = query.where(Listing.status == status)
     rows = session.execute(query.order_by(Listing.market, Listing.id)).all()
     glossary = get_glossary(session, organization_id=organization_id)
-    per_market: dict[str, list] = {}
+    per_market: dict[str, list[Any]] = {}
     for row in rows:
         per_market.setdefault(row[0].market, []).append(row)
     totals: Counter[tuple[str, str]] = Counter()

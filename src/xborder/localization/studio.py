@@ -24,7 +24,7 @@ from xborder.localization.listings import (
 from xborder.localization.models import LISTING_STATUSES, Listing
 from xborder.localization.providers.base import MtProvider, ProviderError, TranslationRequest
 from xborder.localization.service import TmMatch, get_glossary, lookup_tm
-from xborder.localization.termbase import _contains_pattern
+from xborder.localization.termbase import TermEntry, _contains_pattern
 from xborder.localization.text import expected_scripts, normalize
 
 __all__ = ["BilingualFinding", "EditorSegment", "EditorView", "GlossaryHit", "back_translator", "open_editor",
@@ -108,7 +108,7 @@ def _bilingual(english: tuple[Finding, ...], chinese: tuple[Finding, ...]) -> tu
                  for en, zh in zip(english, chinese, strict=True))
 
 
-def _hits(glossary_entries: tuple, source: str, target: str, language: str) -> tuple[GlossaryHit, ...]:
+def _hits(glossary_entries: tuple[TermEntry, ...], source: str, target: str, language: str) -> tuple[GlossaryHit, ...]:
     hits: list[GlossaryHit] = []
     base = language.split("-")[0].lower()
     for entry in glossary_entries:

@@ -140,7 +140,7 @@ def _enqueue(request: Request, background: BackgroundTasks, principal: ApiWriter
              summary="Generate listings for many products as a job (poll GET /jobs/{id})")
 async def bulk_translate(body: BulkTranslateIn, request: Request, background: BackgroundTasks,
                          principal: ApiWriter, idem: Idempotent, container: ContainerDep) -> Response:
-    payload = {"market": body.market.upper(), "language": body.language, "ids": body.product_ids}
+    payload: dict[str, object] = {"market": body.market.upper(), "language": body.language, "ids": body.product_ids}
     return await run_in_threadpool(_enqueue, request, background, principal, idem, container,
                                    BULK_TRANSLATE_KIND, payload)
 
@@ -149,7 +149,7 @@ async def bulk_translate(body: BulkTranslateIn, request: Request, background: Ba
              summary="Approve many listings as a job; blocked ones are reported, not changed")
 async def bulk_approve(body: BulkApproveIn, request: Request, background: BackgroundTasks,
                        principal: ApiWriter, idem: Idempotent, container: ContainerDep) -> Response:
-    payload = {"market": body.market.upper() if body.market else None, "ids": body.listing_ids,
+    payload: dict[str, object] = {"market": body.market.upper() if body.market else None, "ids": body.listing_ids,
                "status": body.status, "on": body.on.isoformat() if body.on else None}
     return await run_in_threadpool(_enqueue, request, background, principal, idem, container,
                                    BULK_APPROVE_KIND, payload)
