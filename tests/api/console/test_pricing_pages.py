@@ -22,7 +22,7 @@ def test_calculator_explains_every_line_in_chinese_and_english(client: TestClien
     assert "200 EUR exceeds 150 EUR" in page.text  # de minimis decision explained
     assert 'class="badge badge--warn"' in page.text  # the EU CET line's certainty is "uncertain"
     fragment = client.get(f"/pricing?{QUERY}", headers={"HX-Request": "true"})
-    assert fragment.text.lstrip().startswith('<section id="quote-result"') and "<html" not in fragment.text
+    assert fragment.text.lstrip().startswith('<div id="calculator"') and "<html" not in fragment.text
     client.post("/locale", data={"locale": "en", "next": "/pricing", "csrf_token": csrf})
     english = client.get(f"/pricing?{QUERY}")
     assert '<html lang="en">' in english.text and "Every line explained" in english.text

@@ -73,8 +73,9 @@ def _explain(ui: Ui, error: DomainError) -> dict[str, Any]:
 
 def _quote_context(ui: Ui, values: dict[str, str]) -> dict[str, Any]:
     """Run the calculator when the form was submitted: the result, or field errors, or the engine's error."""
+    submitted = any(values.get(name) for name in ("dest", "hs", "value"))  # origin and currency have defaults
     context: dict[str, Any] = {"values": values, "errors": {}, "result": None, "problem": None,
-                               "submitted": bool(values.get("origin") or values.get("dest") or values.get("hs"))}
+                               "submitted": submitted}
     if not context["submitted"]:
         return context
     body, errors = _quote_in(values)

@@ -1,0 +1,159 @@
+"""Pricing end to end in headless Chromium (journey 1 step 3, journey 2): the calculator explains every line, a saved
+quote replays and diffs against today's data, the price matrix draws its heat map and flags BR in red.
+
+Same approach as test_console_e2e.py: Debian's chromium via playwright `executable_path`, skipped when missing
+unless XBORDER_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/pricing-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from xborder import catalog, identity
+from xborder.db import transaction
+from xborder.db.migrate import upgrade
+from xborder.db.models_registry import metadata
+from xborder.settings import SecuritySettings, Settings
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+# (sku, title, HS, cost in CNY): Shengyue's earphones, speaker, kettle and a cheap cable (shipping outweighs it)
+SKUS = [("SY-EB-01", "蓝牙耳机", "851830", "85"), ("SY-SP-01", "蓝牙音箱", "851822", "120"),
+        ("SY-KT-01", "电热水壶", "851671", "95"), ("SY-CB-01", "USB-C 数据线", "854442", "6")]
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Python playwright is not installed (pip install playwright)")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app under uvicorn in a thread: one seller (中文) with three SKUs costed in CNY."""
+    import uvicorn
+
+    from xborder.web.app import create_app
+
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("workspace"), security=security, job_runner="inprocess")
+    app = create_app(settings)
+    container = app.state.container
+    upgrade(container.engine)
+    metadata.create_all(container.engine)  # tables whose Alembic revision has not landed yet
+    with transaction(container.session_factory) as session:
+        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
+        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
+                                    settings=security, locale="zh-CN")
+        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+        for sku, title, hs, cost in SKUS:
+            catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+                title=title, brand="声悦", variants=[catalog.VariantIn(
+                    sku=sku, hs_code=hs, origin_country="CN", cost_price=cost, cost_currency="CNY")]))
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-pricing-e2e", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_pricing_journey_in_chromium(chromium_path: str, base_url: str) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+
+        page.goto(f"{base_url}/login?next=/pricing")
+        page.get_by_label("邮箱").fill(EMAIL)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.locator("form.form button[type=submit]").click()
+        expect(page.locator("h1")).to_have_text("到岸成本计算器")
+
+        # The calculator: earphones CN -> DE, every line with rule, rate, source, date and certainty.
+        for label, value in (("目的市场", "DE"), ("海关编码", "851830"), ("货值", "30"), ("货币", "EUR"),
+                             ("运费", "5")):
+            page.get_by_label(label, exact=True).fill(value)
+        page.get_by_label("进口日期").fill("2025-03-01")
+        page.get_by_role("button", name="计算").click()
+        lines = page.locator("#quote-lines tbody tr")
+        expect(lines.first).to_be_visible()
+        expect(page.locator("#quote-result")).to_contain_text("谁付什么")
+        expect(page.locator("#quote-result")).to_contain_text("de.tax.standard_rate")
+        expect(page.locator("#quote-lines a[href^='https://']").first).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "pricing-01-calculator.png"), full_page=True)
+
+        # Save it, then compare with today's data (journey 2: saved quotes replay and diff).
+        page.locator("#f-label").fill("耳机 德国 2025-03")
+        page.get_by_role("button", name="保存此报价").click()
+        expect(page.locator("#saved-quote")).to_contain_text("按保存时的快照重算")
+        page.screenshot(path=str(ARTIFACTS / "pricing-02-saved.png"), full_page=True)
+        page.get_by_role("link", name="与今天的数据比较").click()
+        expect(page.locator("#quote-diff")).to_be_visible()
+        page.locator("#f-on").fill("2026-07-02")
+        page.get_by_role("button", name="比较", exact=True).click()
+        expect(page.locator("#quote-diff")).to_contain_text("2026")
+        page.screenshot(path=str(ARTIFACTS / "pricing-03-diff.png"), full_page=True)
+
+        # The price matrix for the six markets at a 35 % margin: heat map, local price endings, BR in red.
+        page.goto(f"{base_url}/pricing/matrix?markets=DE,FR,GB,JP,SA,BR&target_margin=35&shipping=4"
+                  "&shipping_currency=USD&fx_latest=1&animation=0")
+        table = page.locator("#matrix-table")
+        expect(table).to_be_visible()
+        if page.locator("script[src='/static/vendor/echarts.min.js']").count():
+            expect(page.locator("#matrix-heatmap[data-chart-ready='true'] canvas").first).to_be_attached()
+        # BR: the simplified regime's 60 % duty takes half the profit of every SKU (amber) and all of the cable's
+        # (red); the engine's rule is red when transport + duties + border fees reach the profit.
+        expect(table.locator("td[data-market='BR'][data-status='red']").first).to_be_visible()
+        expect(table.locator("td[data-market='BR'] .matrix-warning").first).to_contain_text("到岸成本吃掉了利润")
+        assert table.locator("td[data-market='BR'][data-status='ok']").count() == 0
+        expect(table.locator("td[data-market='DE'] .matrix-cell__price").first).to_contain_text(".99")
+        expect(table.locator("td[data-market='SA'][data-status='error']").first).to_contain_text("pricing.no_tariff_data")
+        page.screenshot(path=str(ARTIFACTS / "pricing-04-matrix.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"
