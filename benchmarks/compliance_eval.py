@@ -85,7 +85,7 @@ def _csv(count: int, seed: int) -> bytes:
         chemistry = rng.choice(["li_ion", "li_polymer", "nimh"]) if packing != "none" else ""
         wh = rng.choice(["0.5", "7.4", "37", "120"]) if packing != "none" else ""
         voltage = rng.choice(["5", "100-240", "220-240", ""])
-        lines.append(f"P{i // 3},SKU-{i:06d},Item {i},{rng.choice(HS)},{rng.choice(ORIGIN[:4])},{chemistry},{wh},"
+        lines.append(f"P{i},SKU-{i:06d},Item {i},{rng.choice(HS)},{rng.choice(ORIGIN[:4])},{chemistry},{wh},"
                      f"{packing},{voltage},{rng.choice(['none', 'Bluetooth 5.3', 'Wi-Fi'])},"
                      f"{rng.choice(['adult', 'child'])},{rng.choice(['ABS', 'cotton', 'PVC'])}")
     return ("\n".join(lines) + "\n").encode()
