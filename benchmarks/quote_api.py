@@ -123,9 +123,13 @@ async def drive(base: str, token: str, *, clients: int, seconds: float, think_ms
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
                                  timeout=30) as http:
-        warm = random.Random(99)
-        for _ in range(200):  # warm-up: every worker has loaded schedules, facts and FX for the cases
-            await http.post("/api/v1/quotes", json=_body(warm))
+        async def warm_up(rng: random.Random) -> None:
+            for _ in range(25):
+                await http.post("/api/v1/quotes", json=_body(rng))
+
+        # Warm-up over all connections at once (keep-alive pins a connection to one worker), so every worker has
+        # loaded the schedules, facts and FX of the cases before the measurement.
+        await asyncio.gather(*(warm_up(random.Random(1000 + i)) for i in range(clients)))
         started = time.monotonic()
         await asyncio.gather(*(_client(http, samples, started + seconds, random.Random(i), think_ms / 1000)
                                for i in range(clients)))
