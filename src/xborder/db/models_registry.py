@@ -12,6 +12,7 @@ MODEL_MODULES = (
     "xborder.catalog.models",
     "xborder.compliance.models",
     "xborder.pricing.models",
+    "xborder.localization.models",
 )
 
 for _module in MODEL_MODULES:
