@@ -75,6 +75,13 @@ class QuoteIn(BaseModel):
     def _upper(cls, value: Any) -> Any:
         return value.strip().upper() if isinstance(value, str) else value
 
+    @field_validator("registrations", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:  # the CSV form: "uk_vat;au_gst"
+        if isinstance(value, str):
+            return [item.strip() for item in value.replace(",", ";").split(";") if item.strip()]
+        return value
+
     @field_validator("channel", mode="before")
     @classmethod
     def _lower(cls, value: Any) -> Any:
