@@ -171,7 +171,8 @@ def run_quote_batch(data: PricingData, *, rows: Sequence[tuple[int, Row]], out: 
     summary with the first errors."""
     out.parent.mkdir(parents=True, exist_ok=True)
     partial = out.with_name(f".{out.name}.partial")
-    total, failed, incomplete, errors = len(rows), 0, 0, []
+    total, failed, incomplete = len(rows), 0, 0
+    errors: list[dict[str, Any]] = []
     with partial.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["row", *FIGURE_COLUMNS, "error_code", "error"])
@@ -209,7 +210,7 @@ def batch_job_handler(*, data: PricingData, out_dir: Path) -> JobHandler:
     """The job handler for BATCH_JOB_KIND: input is the uploaded CSV or the JSON rows; payload `format`, `today`."""
 
     def handle(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
-        fmt = "json" if job.payload.get("format") == "json" else "csv"
+        fmt: Literal["csv", "json"] = "json" if job.payload.get("format") == "json" else "csv"
         batch = BatchInput(fmt, job.input or b"", int(job.payload.get("rows") or 0))
         rows = parse_batch(batch, today=date.fromisoformat(str(job.payload["today"])))
         out = batch_result_path(out_dir, organization_id=job.organization_id, job_id=job.id)

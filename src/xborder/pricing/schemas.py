@@ -117,7 +117,7 @@ def request_to_quote_in(request: QuoteRequest) -> QuoteIn:
         currency=request.goods_value.currency,
         shipping=request.shipping.amount if request.shipping is not None else Decimal(0),
         insurance=request.insurance.amount if request.insurance is not None else Decimal(0),
-        quantity=request.quantity, weight_kg=request.weight_kg, date=request.on, incoterm=request.incoterm,
+        quantity=request.quantity, weight_kg=request.weight_kg, on=request.on, incoterm=request.incoterm,
         channel=request.channel, buyer=request.buyer, ioss="ioss" in request.registrations,
         registrations=sorted(r for r in request.registrations if r != "ioss"),
         seller_currency=request.seller_currency, subdivision=request.subdivision,
