@@ -5,6 +5,7 @@ Public API for other domains, the web and the CLI; bulk import/export follows do
 
 from xborder.catalog.demo_data import demo_catalog_bad_csv, demo_catalog_csv
 from xborder.catalog.models import Product, Variant
+from xborder.catalog.parsing import ParsedRow, parse_products_file
 from xborder.catalog.readers import check_xlsx_container, decode_csv
 from xborder.catalog.schemas import (
     CatalogStats,
@@ -45,6 +46,7 @@ __all__ = [
     "CountBucket",
     "ImportIssue",
     "ImportReport",
+    "ParsedRow",
     "Product",
     "ProductIn",
     "ProductOut",
@@ -73,6 +75,7 @@ __all__ = [
     "list_products",
     "list_variants",
     "neutralize",
+    "parse_products_file",
     "update_product",
     "update_variant",
 ]

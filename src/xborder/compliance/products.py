@@ -8,11 +8,9 @@ from __future__ import annotations
 
 from typing import Any
 
-from xborder.catalog.readers import FileRejected, open_sheet
-from xborder.catalog.rows import validate_row
-from xborder.catalog.template import map_headers
+from xborder import catalog
 from xborder.compliance.attributes import ATTRIBUTES, ProductFacts, facts_from_mapping
-from xborder.kernel import ErrorDetail, ValidationFailed
+from xborder.kernel import ValidationFailed
 from xborder.settings import ImportLimits
 
 __all__ = ["facts_from_variant", "read_products_file"]
@@ -37,29 +35,8 @@ def read_products_file(filename: str, content: bytes, *, limits: ImportLimits | 
         ValidationFailed: header or cell problems, duplicate SKUs, unreadable file.
     """
     try:
-        sheet = open_sheet(filename, content, limits or ImportLimits())
-    except FileRejected as exc:
-        raise ValidationFailed(exc.message, details=[ErrorDetail(exc.message, row=exc.row, code=exc.code)]) from None
-    headers = map_headers(sheet.header)
-    errors: list[ErrorDetail] = []
-    if "sku" not in headers.written:
-        errors.append(ErrorDetail("the file has no sku column", row=sheet.header_row, field="sku",
-                                  code="catalog.missing_column"))
-    products: list[ProductFacts] = []
-    seen: dict[str, int] = {}
-    try:
-        for number, cells in sheet.rows:
-            record, issues = validate_row(cells, headers, number)
-            errors.extend(ErrorDetail(i.message, row=i.row, field=i.column, code=i.code) for i in issues)
-            if record.sku and record.sku in seen:
-                errors.append(ErrorDetail(f"SKU {record.sku!r} already appears on row {seen[record.sku]}",
-                                          row=number, field="sku", code="catalog.duplicate_sku"))
-                continue
-            seen.setdefault(record.sku, number)
-            if not issues:
-                products.append(facts_from_variant(record.sku, record.variant, record.product))
-    except FileRejected as exc:
-        errors.append(ErrorDetail(exc.message, row=exc.row, code=exc.code))
-    if errors:
-        raise ValidationFailed(f"{filename}: {len(errors)} problem(s); nothing was checked", details=errors)
-    return products
+        rows = catalog.parse_products_file(filename, content, limits=limits)
+    except ValidationFailed as exc:
+        raise ValidationFailed(f"{filename}: {len(exc.details)} problem(s); nothing was checked",
+                               details=exc.details) from None
+    return [facts_from_variant(row.sku, row.variant, row.product) for row in rows]
