@@ -10,7 +10,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any, TypeVar
 
-from sqlalchemy import Table, insert, select, update
+from sqlalchemy import JSON, Table, Text, cast, insert, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
@@ -271,19 +271,28 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
 def _upsert(session: Session, table: Table, rows: list[dict[str, Any]], key: tuple[str, ...], *,
             keep: tuple[str, ...], progress: Callable[[int], None] | None = None) -> None:
     """INSERT ... ON CONFLICT (key) DO UPDATE in batches: one statement per row batch instead of an UPDATE by
-    primary key per row. Only the columns a row carries are updated (the file's columns); `keep` never changes."""
+    primary key per row. Only the columns a row carries are updated (the file's columns); `keep` never changes.
+    A row whose values are all unchanged is skipped, so re-importing a file rewrites no index and keeps updated_at."""
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
     for row in rows:  # executemany needs one column set per statement
         groups.setdefault(tuple(sorted(row)), []).append(row)
     dialect = session.get_bind().dialect.name
     for columns, group in groups.items():
         stmt = sqlite_insert(table) if dialect == "sqlite" else postgresql_insert(table)
-        stmt = stmt.on_conflict_do_update(index_elements=list(key),
-                                          set_={c: stmt.excluded[c] for c in columns if c not in keep})
+        changes = [c for c in columns if c not in keep and c != "updated_at"]
+        stmt = stmt.on_conflict_do_update(
+            index_elements=list(key), set_={c: stmt.excluded[c] for c in columns if c not in keep},
+            where=or_(*(_differs(table.c[c], stmt.excluded[c]) for c in changes)) if changes else None)
         for batch in _chunks(group, BATCH):
             session.execute(stmt, batch)
             if progress is not None:
                 progress(len(batch))
+
+
+def _differs(stored: Any, incoming: Any) -> Any:
+    if isinstance(stored.type, JSON):  # PostgreSQL json has no equality operator; compare the serialized text
+        return cast(stored, Text).is_distinct_from(cast(incoming, Text))
+    return stored.is_distinct_from(incoming)
 
 
 def _refresh_siblings(session: Session, plans: dict[str, _ProductPlan]) -> None:

@@ -84,10 +84,8 @@ class Variant(TimestampMixin, Base):
         Index("ix_catalog_variant_org_hs", "organization_id", "hs_code", "sku"),
         # covers keyset order + substring filter, so a search scans one index and never the table
         Index("ix_catalog_variant_org_sku_search", "organization_id", "sku", "search_text"),
-        # PostgreSQL: pg_trgm GIN serving LIKE '%x%' and 'x%'. SQLite: a b-tree for the SKU prefix range; its
-        # substring index is the FTS5 trigram table created by xborder.catalog.search_ddl.
-        Index("ix_catalog_variant_search", "search_text", postgresql_using="gin",
-              postgresql_ops={"search_text": "gin_trgm_ops"}),
+        # The substring index is dialect-specific, so xborder.catalog.search_ddl creates it: a pg_trgm GIN index
+        # on PostgreSQL, an FTS5 trigram table on SQLite.
         # dashboard counts read these two instead of the wide rows (catalog_stats)
         Index("ix_catalog_variant_org_stats", "organization_id", "origin_country", "hs_code", "battery_packing",
               "battery_chemistry", "battery_wh", "net_weight_kg"),

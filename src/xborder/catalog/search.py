@@ -39,8 +39,8 @@ class SearchTerm:
         escaped = _escape_like(self.needle)
         return f"%{escaped}%" if anywhere else f"{escaped}%"
 
-    def brand_prefixes(self) -> list[str]:
-        """Every upper/lower-case spelling of a short needle: brands are stored as written ("Lumina", "LUMINA")."""
+    def case_spellings(self) -> list[str]:
+        """Every upper/lower-case spelling of a short needle: SKUs and brands are stored as written ("Lumina")."""
         return sorted({"".join(chars) for chars in cartesian(*({c, c.upper(), c.lower()} for c in self.needle))})
 
 
@@ -60,15 +60,15 @@ def _next_string(prefix: str) -> str:
 
 def _brand_condition(term: SearchTerm, dialect: str) -> Any:
     if dialect == "sqlite":  # ranges walk ix_catalog_product_org_brand; SQLite LIKE would not use it
-        return or_(*(and_(Product.brand >= p, Product.brand < _next_string(p)) for p in term.brand_prefixes()))
-    return or_(*(Product.brand.like(f"{_escape_like(p)}%", escape="\\") for p in term.brand_prefixes()))
+        return or_(*(and_(Product.brand >= p, Product.brand < _next_string(p)) for p in term.case_spellings()))
+    return or_(*(Product.brand.like(f"{_escape_like(p)}%", escape="\\") for p in term.case_spellings()))
 
 
 def scan_filter(term: SearchTerm) -> Any:
     """The predicate for the ordered scan (the statement must join Product); same matches as `candidate_keys`."""
     if term.prefix_only:
         return or_(Variant.search_text.like(term.like_pattern(anywhere=False), escape="\\"),
-                   or_(*(Product.brand.like(f"{_escape_like(p)}%", escape="\\") for p in term.brand_prefixes())))
+                   or_(*(Product.brand.like(f"{_escape_like(p)}%", escape="\\") for p in term.case_spellings())))
     return Variant.search_text.like(term.like_pattern(anywhere=True), escape="\\")
 
 
@@ -80,13 +80,10 @@ def candidate_keys(session: Session, *, organization_id: str, term: SearchTerm,
     key = _ROWID if dialect == "sqlite" else Variant.id
     statements = []
     if term.prefix_only:
-        if dialect == "sqlite":  # a range on the search_text b-tree; INDEXED BY, or the planner may pick the org index
-            statements.append(
-                select(literal_column("rowid"))
-                .select_from(text("catalog_variant INDEXED BY ix_catalog_variant_search"))
-                .where(text("search_text >= :low AND search_text < :high AND organization_id = :org")
-                       .bindparams(low=term.needle, high=_next_string(term.needle), org=organization_id)))
-        else:
+        if dialect == "sqlite":  # one range per spelling on the (organization_id, sku) b-tree
+            statements += [select(key).where(Variant.organization_id == organization_id, Variant.sku >= p,
+                                             Variant.sku < _next_string(p)) for p in term.case_spellings()]
+        else:  # pg_trgm also serves anchored patterns
             statements.append(select(key).where(
                 Variant.organization_id == organization_id,
                 Variant.search_text.like(term.like_pattern(anywhere=False), escape="\\")))

@@ -1,5 +1,6 @@
-"""Schema objects behind substring search that plain table metadata cannot express: the SQLite FTS5 trigram table
-with its sync triggers, and the PostgreSQL pg_trgm extension. Used by `create_all` (via events) and by migrations.
+"""Schema objects behind substring search that differ per backend, so table metadata cannot declare them: the
+SQLite FTS5 trigram table with its sync triggers, the PostgreSQL pg_trgm extension and GIN index. Used by
+`create_all` (via table events) and by the migrations.
 """
 
 from __future__ import annotations
@@ -12,11 +13,15 @@ from sqlalchemy.exc import DBAPIError
 
 from xborder.kernel import DomainError
 
-__all__ = ["FTS_TABLE", "SHADOW_TABLES", "SearchIndexUnavailable", "attach", "install", "rebuild", "uninstall"]
+__all__ = ["FTS_TABLE", "TRGM_INDEX", "UNMANAGED_NAMES", "SearchIndexUnavailable", "attach", "install", "rebuild",
+           "uninstall"]
 
 FTS_TABLE = "catalog_variant_fts"
-# FTS5 creates these next to the virtual table; migration comparisons must ignore them (they are not models).
-SHADOW_TABLES = frozenset({FTS_TABLE, *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config"))})
+TRGM_INDEX = "ix_catalog_variant_search_trgm"
+# Made here, not by the models: migration comparisons must ignore them (FTS5 adds its shadow tables itself).
+UNMANAGED_NAMES = frozenset({FTS_TABLE, TRGM_INDEX,
+                             *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config"))})
+_PG_CREATE = f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON catalog_variant USING gin (search_text gin_trgm_ops)"
 
 # External content: the index stores trigram postings only and reads text from catalog_variant by rowid. The
 # triggers keep it in step with every write path (ORM, Core bulk, upserts, foreign-key cascades).
@@ -59,6 +64,7 @@ def install(connection: Connection) -> None:
     """Create the dialect's search objects that the Index definitions rely on (idempotent)."""
     if connection.dialect.name == "postgresql":
         _ensure_pg_trgm(connection)
+        connection.execute(text(_PG_CREATE))
     elif connection.dialect.name == "sqlite":
         for statement in _SQLITE_CREATE:
             connection.execute(text(statement))
@@ -72,8 +78,10 @@ def rebuild(connection: Connection) -> None:
 
 
 def uninstall(connection: Connection) -> None:
-    """Drop the SQLite trigram table and triggers (PostgreSQL keeps the extension: other objects may use it)."""
-    if connection.dialect.name == "sqlite":
+    """Drop the trigram index (PostgreSQL keeps the extension: other objects may use it)."""
+    if connection.dialect.name == "postgresql":
+        connection.execute(text(f"DROP INDEX IF EXISTS {TRGM_INDEX}"))
+    elif connection.dialect.name == "sqlite":
         for statement in _SQLITE_DROP:
             connection.execute(text(statement))
 
@@ -84,8 +92,7 @@ def _before_create(_table: Table, connection: Connection, **_kw: Any) -> None:
 
 
 def _after_create(_table: Table, connection: Connection, **_kw: Any) -> None:
-    if connection.dialect.name == "sqlite":
-        install(connection)
+    install(connection)
 
 
 def _before_drop(_table: Table, connection: Connection, **_kw: Any) -> None:
@@ -93,8 +100,8 @@ def _before_drop(_table: Table, connection: Connection, **_kw: Any) -> None:
 
 
 def attach(table: Table) -> None:
-    """Wire the search objects to `create_all`/`drop_all` of the variant table and mark FTS tables unmanaged."""
+    """Wire the search objects to `create_all`/`drop_all` of the variant table and mark them unmanaged."""
     event.listen(table, "before_create", _before_create)
     event.listen(table, "after_create", _after_create)
     event.listen(table, "before_drop", _before_drop)
-    table.metadata.info.setdefault("unmanaged_tables", set()).update(SHADOW_TABLES)
+    table.metadata.info.setdefault("unmanaged_names", set()).update(UNMANAGED_NAMES)

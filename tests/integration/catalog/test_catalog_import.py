@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from decimal import Decimal
 
 import openpyxl
 from sqlalchemy import func, select
@@ -85,6 +86,20 @@ def test_reimport_of_own_export_is_a_no_op(session: Session, org_a: str) -> None
         assert report.ok and report.variants_updated == 120 and report.variants_created == 0
         again = catalog.export_products(session, organization_id=org_a, fmt="csv", language="zh")
         assert again == catalog.export_products(session, organization_id=org_a, fmt="csv", language="zh")
+
+
+def test_reimport_rewrites_only_changed_rows(session: Session, org_a: str) -> None:
+    _import(session, org_a, catalog.demo_catalog_csv())
+    before = {v.sku: v.updated_at for v in session.scalars(select(Variant))}
+    assert _import(session, org_a, catalog.demo_catalog_csv()).variants_updated == 120
+    session.expire_all()
+    assert {v.sku: v.updated_at for v in session.scalars(select(Variant))} == before
+    assert _import(session, org_a, _csv(["SKU,净重(kg)", "SY-E10-BK,0.05"])).ok
+    session.expire_all()
+    changed = {v.sku: v.updated_at for v in session.scalars(select(Variant)) if v.updated_at != before[v.sku]}
+    assert list(changed) == ["SY-E10-BK"]
+    assert catalog.get_variant_by_sku(session, organization_id=org_a, sku="SY-E10-BK").net_weight_kg == Decimal(
+        "0.05")
 
 
 def test_export_import_into_another_org_is_identical(session: Session, org_a: str, org_b: str) -> None:

@@ -35,8 +35,8 @@ def test_upgrade_from_empty_to_head_matches_models(backend: str, tmp_path: Path)
     engine = make_engine(url)
     upgrade(engine)
     with engine.connect() as conn:
-        unmanaged = metadata.info.get("unmanaged_tables", ())  # e.g. SQLite FTS5 tables made by model DDL events
-        opts = {"compare_type": False, "include_name": lambda name, kind, _p: kind != "table" or name not in unmanaged}
+        unmanaged = metadata.info.get("unmanaged_names", ())  # made by model DDL events, e.g. SQLite FTS5 tables
+        opts = {"compare_type": False, "include_name": lambda name, _kind, _parents: name not in unmanaged}
         diff = compare_metadata(MigrationContext.configure(conn, opts=opts), metadata)
         tables = set(inspect(conn).get_table_names())
     engine.dispose()

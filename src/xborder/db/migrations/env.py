@@ -11,8 +11,8 @@ config = context.config
 
 
 def include_name(name: str | None, type_: str, _parents: object) -> bool:
-    """Skip tables a model creates outside the metadata (SQLite FTS5 index + shadow tables): they are not drift."""
-    return not (type_ == "table" and name in metadata.info.get("unmanaged_tables", ()))
+    """Skip objects models create by DDL events, outside the metadata (e.g. catalog search indexes): not drift."""
+    return name not in metadata.info.get("unmanaged_names", ())
 
 
 def run_migrations_online() -> None:

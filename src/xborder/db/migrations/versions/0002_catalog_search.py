@@ -27,29 +27,25 @@ depends_on = None
 
 def upgrade() -> None:
     bind = op.get_bind()
-    if bind.dialect.name == "postgresql":
-        search_ddl.install(bind)  # pg_trgm before its GIN index; a clear error if the role cannot create it
     with op.batch_alter_table("catalog_product", schema=None) as batch_op:
         batch_op.create_index("ix_catalog_product_org_brand", ["organization_id", "brand"], unique=False,
                               postgresql_ops={"brand": "varchar_pattern_ops"})
     with op.batch_alter_table("catalog_variant", schema=None) as batch_op:
-        batch_op.create_index("ix_catalog_variant_search", ["search_text"], unique=False, postgresql_using="gin",
-                              postgresql_ops={"search_text": "gin_trgm_ops"})
         batch_op.create_index("ix_catalog_variant_org_stats", ["organization_id", "origin_country", "hs_code",
                                                                "battery_packing", "battery_chemistry", "battery_wh",
                                                                "net_weight_kg"], unique=False)
         batch_op.create_index("ix_catalog_variant_org_wireless", ["organization_id"], unique=False,
                               sqlite_where=sa.text(WIRELESS_SQL), postgresql_where=sa.text(WIRELESS_SQL))
-    if bind.dialect.name == "sqlite":
-        search_ddl.install(bind)  # FTS5 table + triggers, after any batch table copy
-        search_ddl.rebuild(bind)  # index the variants that existed before this revision
+    # PostgreSQL: pg_trgm (a clear error if this role cannot create it) + GIN index; SQLite: FTS5 table + triggers,
+    # after any batch table copy, then filled with the variants that existed before this revision
+    search_ddl.install(bind)
+    search_ddl.rebuild(bind)
 
 
 def downgrade() -> None:
     with op.batch_alter_table("catalog_variant", schema=None) as batch_op:
         batch_op.drop_index("ix_catalog_variant_org_wireless")
         batch_op.drop_index("ix_catalog_variant_org_stats")
-        batch_op.drop_index("ix_catalog_variant_search")
     with op.batch_alter_table("catalog_product", schema=None) as batch_op:
         batch_op.drop_index("ix_catalog_product_org_brand")
     search_ddl.uninstall(op.get_bind())
