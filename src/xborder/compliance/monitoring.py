@@ -6,7 +6,7 @@ A malformed or lint-failing pack raises before anything is stored: the previous 
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
@@ -18,14 +18,15 @@ from sqlalchemy.orm import Session
 from xborder.catalog import Variant
 from xborder.compliance.diff import RuleChange, affected_skus, diff_libraries
 from xborder.compliance.models import Alert, AlertDelivery, PackVersion, Subscription
-from xborder.compliance.packs import RuleLibrary, load_library_from
+from xborder.compliance.packs import RuleLibrary, library_from_content, load_library_from
 from xborder.compliance.providers.base import AlertMessage, AlertSender, DeliveryFailed
 from xborder.compliance.service import active_library, catalog_facts, evaluate_catalog
 from xborder.compliance.validate import lint_library
 from xborder.kernel import Clock, ErrorDetail, NotFound, ValidationFailed, new_secret
 
-__all__ = ["AlertOut", "DeliveryReport", "PackUpdate", "deliver_alerts", "library_documents", "list_alerts",
-           "load_rule_pack", "mark_alert_read", "subscribe_alerts"]
+__all__ = ["AlertOut", "DeliveryReport", "PackPreview", "PackUpdate", "SubscriptionOut", "deliver_alerts",
+           "library_documents", "list_alerts", "list_subscriptions", "load_rule_pack", "mark_alert_read",
+           "preview_rule_pack", "subscribe_alerts", "unsubscribe_alerts"]
 
 MAX_ATTEMPTS = 6
 
@@ -67,17 +68,69 @@ def subscribe_alerts(session: Session, *, organization_id: str, channel: str, ta
     return row.id, secret
 
 
-def load_rule_pack(session: Session, *, location: str | Path, clock: Clock) -> PackUpdate:
+@dataclass
+class PackPreview:
+    """What loading a pack would change, before anything is stored: the semantic diff and, per market, how many
+    SKUs (all organizations together) a change can affect."""
+
+    version: str
+    previous_version: str
+    changes: list[RuleChange]
+    affected_skus: dict[str, int] = field(default_factory=dict)
+
+
+def _validated(session: Session, location: str | Path, content: bytes | None) -> tuple[RuleLibrary, RuleLibrary]:
+    current = active_library(session)
+    new = (library_from_content(content, source=str(location), base=current) if content is not None
+           else load_library_from(location, base=current))
+    problems = lint_library(new)
+    if problems:
+        raise ValidationFailed(f"rule pack rejected: {len(problems)} problem(s)", details=problems)
+    return current, new
+
+
+def _columns_read(changes: list[RuleChange]) -> set[str] | None:
+    """Attributes the changed conditions read; None when an unconditional rule changed (every SKU is touched)."""
+    read: set[str] | None = set()
+    for change in changes:
+        for rule in (change.old, change.new):
+            if rule is not None and read is not None:
+                read = None if rule.condition is None else read | rule.attributes()
+    return read
+
+
+def preview_rule_pack(session: Session, *, location: str | Path, content: bytes | None = None) -> PackPreview:
+    """Validate a new version and diff it against the rules in force; stores nothing.
+
+    `content` is an uploaded file (then `location` only names it in messages).
+
+    Raises:
+        ValidationFailed: the pack would be rejected whole (schema or lint problems).
+    """
+    current, new = _validated(session, location, content)
+    changes = diff_libraries(current, new)
+    preview = PackPreview(version=new.version, previous_version=current.version, changes=changes)
+    if not changes:
+        return preview
+    read = _columns_read(changes)
+    for organization_id in session.scalars(select(Variant.organization_id).distinct()).all():
+        products = catalog_facts(session, organization_id=organization_id, attributes=read)
+        for market, skus in affected_skus(changes, products).items():
+            preview.affected_skus[market] = preview.affected_skus.get(market, 0) + len(skus)
+    return preview
+
+
+def load_rule_pack(session: Session, *, location: str | Path, clock: Clock, content: bytes | None = None,
+                   progress: Callable[[int, int], None] | None = None) -> PackUpdate:
     """Validate a new version, store it, re-evaluate affected SKUs per organization and raise alerts.
+
+    `content` is an uploaded file (then `location` names its source); `progress(done, total)` counts
+    organizations re-checked.
 
     Raises:
         ValidationFailed: the pack is rejected whole (schema or lint problems); nothing changes.
     """
-    current = active_library(session)
-    new = load_library_from(location, base=current)
-    problems = lint_library(new)
-    if problems:
-        raise ValidationFailed(f"rule pack rejected: {len(problems)} problem(s)", details=problems)
+    current, new = _validated(session, location, content)
     changes = diff_libraries(current, new)
     update = PackUpdate(version=new.version, previous_version=current.version, changes=changes)
     if not changes:
@@ -88,12 +141,10 @@ def load_rule_pack(session: Session, *, location: str | Path, clock: Clock) -> P
     session.flush()
     today = clock.today()
     organizations = session.scalars(select(Variant.organization_id).distinct()).all()
-    read: set[str] | None = set()
-    for change in changes:
-        for rule in (change.old, change.new):
-            if rule is not None and read is not None:
-                read = None if rule.condition is None else read | rule.attributes()
-    for organization_id in organizations:
+    read = _columns_read(changes)
+    for done, organization_id in enumerate(organizations):
+        if progress is not None:
+            progress(done, len(organizations))
         # only the columns the changed conditions read (None: an unconditional rule touches every SKU)
         products = catalog_facts(session, organization_id=organization_id, attributes=read)
         affected = affected_skus(changes, products)
@@ -121,6 +172,8 @@ def load_rule_pack(session: Session, *, location: str | Path, clock: Clock) -> P
             session.add(AlertDelivery(organization_id=organization_id, alert_id=alert.id, subscription_id=sub_id,
                                       next_attempt_at=clock.now()))
     session.flush()
+    if progress is not None:
+        progress(len(organizations), len(organizations))
     return update
 
 
@@ -182,4 +235,43 @@ def mark_alert_read(session: Session, *, organization_id: str, alert_id: str, cl
     if alert is None:
         raise NotFound("no such alert", details=[ErrorDetail("not found", field="alert_id")])
     alert.read_at = alert.read_at or clock.now()
+    session.flush()
+
+
+@dataclass(frozen=True)
+class SubscriptionOut:
+    """A delivery target; the webhook secret is never shown again after `subscribe_alerts`."""
+
+    id: str
+    channel: str
+    target: str
+    pending: int
+    failed: int
+
+
+def list_subscriptions(session: Session, *, organization_id: str) -> list[SubscriptionOut]:
+    """The organization's webhook and e-mail targets with their pending and failed delivery counts."""
+    subs = session.scalars(select(Subscription).where(Subscription.organization_id == organization_id)
+                           .order_by(Subscription.channel, Subscription.target)).all()
+    tallies: dict[tuple[str, str], int] = {}
+    for sub_id, status in session.execute(select(AlertDelivery.subscription_id, AlertDelivery.status).where(
+            AlertDelivery.organization_id == organization_id, AlertDelivery.status.in_(("pending", "failed")))):
+        tallies[(sub_id, status)] = tallies.get((sub_id, status), 0) + 1
+    return [SubscriptionOut(s.id, s.channel, s.target, tallies.get((s.id, "pending"), 0),
+                            tallies.get((s.id, "failed"), 0)) for s in subs]
+
+
+def unsubscribe_alerts(session: Session, *, organization_id: str, subscription_id: str) -> None:
+    """Remove a target and its outstanding deliveries.
+
+    Raises:
+        NotFound: no such subscription in this organization.
+    """
+    sub = session.scalar(select(Subscription).where(Subscription.organization_id == organization_id,
+                                                    Subscription.id == subscription_id))
+    if sub is None:
+        raise NotFound("no such subscription", details=[ErrorDetail("not found", field="subscription_id")])
+    for delivery in session.scalars(select(AlertDelivery).where(AlertDelivery.subscription_id == sub.id)):
+        session.delete(delivery)
+    session.delete(sub)
     session.flush()

@@ -22,7 +22,7 @@ import yaml
 from xborder.compliance.schema import PackFile, Rule, parse_pack_file
 from xborder.kernel import ErrorDetail, NotFound, ValidationFailed
 
-__all__ = ["RuleLibrary", "load_library", "load_library_from", "packs_root", "parse_library"]
+__all__ = ["RuleLibrary", "library_from_content", "load_library", "load_library_from", "packs_root", "parse_library"]
 
 _RULES = "rules.yaml"
 _SHARED = frozenset({"eu", "intl"})  # folders that hold rules other packs extend, not a market of their own
@@ -182,6 +182,41 @@ def _bundle(data: Any, source: str) -> dict[str, Any]:
     return docs
 
 
+def _documents(text: str, source: str, *, default_folder: str = "?") -> dict[str, Any]:
+    """One file's packs keyed by folder: a bundle, or a single rules.yaml (its jurisdiction names the folder)."""
+    data = _yaml(text, source)
+    if isinstance(data, dict) and "packs" in data:
+        return _bundle(data, source)
+    folder = str(data.get("jurisdiction", default_folder)).lower() if isinstance(data, dict) else default_folder
+    return {folder: data}
+
+
+def _merged(docs: dict[str, Any], base: RuleLibrary | None) -> dict[str, Any]:
+    if base is None:
+        return docs
+    kept = {f: p.model_dump(mode="json", exclude_none=True) for f, p in base.packs.items() if f not in docs}
+    return {**kept, **docs}
+
+
+def library_from_content(content: bytes, *, source: str, base: RuleLibrary | None = None) -> RuleLibrary:
+    """A new library version from an uploaded file (one rules.yaml or a bundle, YAML or JSON, UTF-8).
+
+    Packs not in the file are taken from `base`, as with `load_library_from`.
+
+    Raises:
+        ValidationFailed: not UTF-8, not YAML, not a pack or bundle, or any rule problem (the whole file).
+    """
+    if len(content) > _MAX_FEED_BYTES:
+        raise ValidationFailed(f"{source}: larger than {_MAX_FEED_BYTES} bytes",
+                               details=[ErrorDetail("file too large", field="file", code="compliance.invalid_pack")])
+    try:
+        text = content.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationFailed(f"{source}: not UTF-8 text", details=[
+            ErrorDetail("a rule pack is UTF-8 YAML or JSON", field="file", code="compliance.invalid_pack")]) from None
+    return parse_library(_merged(_documents(text, source), base))
+
+
 def load_library_from(location: str | Path, *, base: RuleLibrary | None = None) -> RuleLibrary:
     """Load a new library version from a jurisdictions directory, a pack folder, a rules.yaml file, a bundle file,
     or an http(s) URL serving a bundle. Packs not present in the new source are taken from `base` (a single file
@@ -207,19 +242,11 @@ def load_library_from(location: str | Path, *, base: RuleLibrary | None = None) 
         elif path.is_dir():
             docs = _read_tree(path)
         elif path.is_file():
-            data = _yaml(path.read_text(encoding="utf-8"), str(path))
-            if isinstance(data, dict) and "packs" in data:
-                docs = _bundle(data, str(path))
-            else:
-                folder = str(data.get("jurisdiction", path.parent.name)).lower() if isinstance(data, dict) else "?"
-                docs = {folder: data}
+            docs = _documents(path.read_text(encoding="utf-8"), str(path), default_folder=path.parent.name)
         else:
             raise NotFound(f"{path}: no such file or directory",
                            details=[ErrorDetail("not found", field="path", code="compliance.pack_not_found")])
         if not docs:
             raise ValidationFailed(f"{path}: no rules.yaml found",
                                    details=[ErrorDetail("empty", field="path", code="compliance.invalid_pack")])
-    if base is not None:
-        merged = {f: p.model_dump(mode="json", exclude_none=True) for f, p in base.packs.items() if f not in docs}
-        docs = {**merged, **docs}
-    return parse_library(docs)
+    return parse_library(_merged(docs, base))

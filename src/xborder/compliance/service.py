@@ -18,14 +18,15 @@ from xborder.catalog import Product, Variant
 from xborder.compliance.attributes import ATTRIBUTES, ProductFacts
 from xborder.compliance.batch import evaluate_batch
 from xborder.compliance.evaluate import Assessment
-from xborder.compliance.evidence import evidence_for_evaluation
+from xborder.compliance.evidence import EvidenceOut, evidence_for_evaluation, upload_evidence
 from xborder.compliance.models import ChecklistRecord, PackVersion, StoredVerdict, VerdictHistory
 from xborder.compliance.packs import RuleLibrary, load_library, parse_library
 from xborder.compliance.products import facts_from_variant
 from xborder.kernel import Clock, ErrorDetail, NotFound, new_id
 
-__all__ = ["EvaluationSummary", "MatrixCell", "ReadinessMatrix", "VerdictChange", "VerdictRecord", "active_library",
-           "catalog_facts", "evaluate_catalog", "readiness_matrix", "reevaluate_after_evidence", "verdict_on"]
+__all__ = ["EvaluationSummary", "EvidenceSubmitted", "MatrixCell", "ReadinessMatrix", "VerdictChange", "VerdictRecord",
+           "active_library", "catalog_facts", "evaluate_catalog", "readiness_matrix", "reevaluate_after_evidence",
+           "submit_evidence", "verdict_on"]
 
 _VARIANT_COLUMNS = [c for c in ATTRIBUTES if c in Variant.__table__.columns] + ["voltage_min_v", "voltage_max_v"]
 _library_cache: dict[str, RuleLibrary] = {}
@@ -265,3 +266,23 @@ def reevaluate_after_evidence(session: Session, *, organization_id: str, skus: I
         return EvaluationSummary(rules_version=library.version, on=clock.today(), evaluated=0)
     return evaluate_catalog(session, organization_id=organization_id, on=clock.today(), clock=clock,
                             markets=sorted(markets), skus=skus, cause="evidence uploaded", library=library)
+
+
+@dataclass(frozen=True)
+class EvidenceSubmitted:
+    evidence: EvidenceOut
+    summary: EvaluationSummary
+
+
+def submit_evidence(session: Session, *, organization_id: str, clock: Clock, filename: str, content: bytes,
+                    evidence_type: str, scheme: str, issuer: str, issued_on: date, expires_on: date | None = None,
+                    standard: str | None = None, reference: str | None = None, skus: list[str] | None = None,
+                    markets: list[str] | None = None) -> EvidenceSubmitted:
+    """Store a document (see `upload_evidence` for what is refused) and re-check the SKUs it covers at once."""
+    out = upload_evidence(session, organization_id=organization_id, filename=filename, content=content,
+                          evidence_type=evidence_type, scheme=scheme, issuer=issuer, issued_on=issued_on,
+                          today=clock.today(), expires_on=expires_on, standard=standard, reference=reference,
+                          skus=skus, markets=markets)
+    summary = reevaluate_after_evidence(session, organization_id=organization_id,
+                                        skus=list(out.skus) if out.skus is not None else None, clock=clock)
+    return EvidenceSubmitted(out, summary)
