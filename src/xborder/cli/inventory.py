@@ -70,7 +70,7 @@ def forecast(
             raise typer.BadParameter(f"use one of {', '.join(allowed)}", param_hint=name)
     frame = _read_table(history, "--history")
     levels = tuple(sorted(set(level)))
-    config = ForecastConfig(horizon=horizon, freq=freq, levels=levels or (80,), event_market=market,
+    config = ForecastConfig(horizon=horizon, freq=freq, levels=levels or (80,), event_market=market,  # type: ignore[arg-type]
                             profile=profile, duplicates=duplicates, negatives=negatives,  # type: ignore[arg-type]
                             backend=backend)  # type: ignore[arg-type]
     try:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import pandas as pd
-from sqlalchemy import delete, select
+from sqlalchemy import delete, insert, select
 from sqlalchemy.orm import Session
 
 from xborder.catalog import Variant
@@ -44,7 +44,7 @@ def import_sales_history(session: Session, *, organization_id: str, content: byt
              "period_start": r.ds.date(), "quantity": int(r.y), "returned": int(r.returned),
              "cancelled": int(r.cancelled)} for r in agg.demand.itertuples(index=False)]
     for start in range(0, len(rows), 5000):
-        session.execute(DemandPoint.__table__.insert(), rows[start:start + 5000])
+        session.execute(insert(DemandPoint), rows[start:start + 5000])
     skus = sorted(agg.demand["sku"].unique())
     known = set(session.scalars(select(Variant.sku).where(Variant.organization_id == organization_id)))
     session.flush()

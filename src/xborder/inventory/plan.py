@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from decimal import Decimal
 from statistics import NormalDist
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, OptimizeResult, milp
@@ -27,6 +28,8 @@ __all__ = ["DemandOutlook", "PlanInput", "PlanLine", "PlannedShipment", "Repleni
            "optimize_replenishment"]
 
 _Z80 = NormalDist().inv_cdf(0.9)
+_Rows = tuple[list[int], list[int], list[float], list[float], list[float]]
+_Solved = tuple[OptimizeResult, float | None, str]
 
 
 @dataclass(frozen=True)
@@ -185,9 +188,9 @@ def optimize_replenishment(data: PlanInput) -> ReplenishmentPlan:
                     freight = lane.freight_per_unit(weight_kg=spec.weight_kg, volume_m3=spec.volume_m3) * _rate(
                         data.fx, lane.cost_currency, data.currency)
                     holding = dst.storage_cost_per_m3_period * spec.volume_m3 * Decimal(horizon - arrive) / 2
-                    cost = float(freight + dst.handling_cost_per_unit + holding)
+                    unit_cost = float(freight + dst.handling_cost_per_unit + holding)
                     mine.append(len(arcs))
-                    arcs.append(_Arc(o_idx, src, out.site, lane, arrive, float(freight), cost))
+                    arcs.append(_Arc(o_idx, src, out.site, lane, arrive, float(freight), unit_cost))
         checkpoints = sorted({arcs[a].arrive for a in mine} | {horizon})
         previous = 0
         for w in checkpoints:
@@ -221,8 +224,8 @@ def optimize_replenishment(data: PlanInput) -> ReplenishmentPlan:
     return _report(data, arcs, outlooks, meta, result, seconds, len(cost), len(moq_arcs), z, gap, method)
 
 
-def _base_rows(data: PlanInput, arcs: list[_Arc], outlooks: list[DemandOutlook], need_rows: list,
-               skus: dict[str, SkuSpec], sites: dict[str, Site], n_q: int) -> tuple[list, list, list, list, list]:
+def _base_rows(data: PlanInput, arcs: list[_Arc], outlooks: list[DemandOutlook], need_rows: list[Any],
+               skus: dict[str, SkuSpec], sites: dict[str, Site], n_q: int) -> _Rows:
     rows: list[int] = []
     cols: list[int] = []
     vals: list[float] = []
@@ -260,8 +263,9 @@ def _base_rows(data: PlanInput, arcs: list[_Arc], outlooks: list[DemandOutlook],
     return rows, cols, vals, lo, hi
 
 
-def _lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, rows: list, cols: list, vals: list, lo: list,
-        hi: list, integrality: np.ndarray | None = None, options: dict | None = None) -> OptimizeResult:
+def _lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, rows: list[Any], cols: list[Any], vals: list[Any],
+        lo: list[Any], hi: list[Any], integrality: np.ndarray | None = None,
+        options: dict[str, Any] | None = None) -> OptimizeResult:
     n = len(cost)
     constraints = [LinearConstraint(coo_matrix((vals, (rows, cols)), shape=(len(lo), n)).tocsr(), lo, hi)] \
         if lo else []
@@ -270,7 +274,7 @@ def _lp(cost: np.ndarray, lower: np.ndarray, upper: np.ndarray, rows: list, cols
 
 
 def _solve_milp(data: PlanInput, cost: np.ndarray, upper: np.ndarray, moq: np.ndarray, moq_arcs: list[int],
-                rows: list, cols: list, vals: list, lo: list, hi: list) -> tuple[OptimizeResult, float | None, str]:
+                rows: list[Any], cols: list[Any], vals: list[Any], lo: list[Any], hi: list[Any]) -> _Solved:
     """Exact: one binary per MOQ line (q >= moq * y, q <= U * y); HiGHS reports the gap at the time limit."""
     n0, rows, cols, vals, lo, hi = len(cost), list(rows), list(cols), list(vals), list(lo), list(hi)
     for b, a in enumerate(moq_arcs):
@@ -291,8 +295,8 @@ def _solve_milp(data: PlanInput, cost: np.ndarray, upper: np.ndarray, moq: np.nd
     return result, float(gap) if gap is not None else None, "milp"
 
 
-def _solve_lp_rounding(cost: np.ndarray, upper: np.ndarray, moq: np.ndarray, moq_arcs: list[int], rows: list,
-                       cols: list, vals: list, lo: list, hi: list) -> tuple[OptimizeResult, float | None, str]:
+def _solve_lp_rounding(cost: np.ndarray, upper: np.ndarray, moq: np.ndarray, moq_arcs: list[int], rows: list[Any],
+                       cols: list[Any], vals: list[Any], lo: list[Any], hi: list[Any]) -> _Solved:
     """Large instances: the LP without MOQ is a lower bound; lines it sends below MOQ are closed (or opened at
     MOQ when at least half of it was wanted) and the LP is solved again. Gap = (plan - bound) / plan."""
     lower = np.zeros(len(cost))
@@ -320,7 +324,7 @@ def _solve_lp_rounding(cost: np.ndarray, upper: np.ndarray, moq: np.ndarray, moq
     return result, float(gap), "lp_rounding"
 
 
-def _report(data: PlanInput, arcs: list[_Arc], outlooks: list[DemandOutlook], meta: list, result: OptimizeResult,
+def _report(data: PlanInput, arcs: list[_Arc], outlooks: list[DemandOutlook], meta: list[Any], result: OptimizeResult,
             seconds: float, n: int, n_bin: int, z: float, gap: float | None, method: str) -> ReplenishmentPlan:
     period = timedelta(days=data.period_days)
     qty = np.floor(result.x[: len(arcs)] + 1e-6).astype(int)  # whole units; flooring keeps every limit satisfied

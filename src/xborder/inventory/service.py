@@ -52,7 +52,7 @@ def _out(session: Session, order: TransferOrder) -> TransferOut:
     codes = dict(session.execute(select(Warehouse.id, Warehouse.code).where(
         Warehouse.id.in_([order.from_warehouse_id, order.to_warehouse_id]))).all())
     return TransferOut(id=order.id, number=order.number, from_warehouse=codes[order.from_warehouse_id],
-                       to_warehouse=codes[order.to_warehouse_id], mode=order.mode, status=order.status,  # type: ignore[arg-type]
+                       to_warehouse=codes[order.to_warehouse_id], mode=order.mode, status=order.status,
                        shipped_on=order.shipped_on, eta_on=order.eta_on, received_on=order.received_on,
                        lines=[(ln.sku, ln.quantity, ln.received) for ln in order.lines])
 

@@ -67,10 +67,10 @@ def roster_for(demand: DemandClass, *, season_length: int, seasonal: bool, profi
         common.append(SeasonalNaive(season_length=season_length))
     if demand == "intermittent":
         models = [*common, CrostonOptimized(), ADIDA(), IMAPA(), TSB(alpha_d=0.1, alpha_p=0.1)]
-        combo = ("MA8", "SES", "CrostonOptimized", "IMAPA", "TSB")
+        combo: tuple[str, ...] = ("MA8", "SES", "CrostonOptimized", "IMAPA", "TSB")
     else:
         # Non-seasonal damped ETS: seasonal ETS with m=52 costs ~25x more and rarely fits two years well.
-        trend = [AutoETS(season_length=1, damped=True, alias="AutoETS")]
+        trend: list[Any] = [AutoETS(season_length=1, damped=True, alias="AutoETS")]
         trend.append(Theta(season_length=1, alias="Theta") if profile == "fast" else
                      AutoTheta(season_length=1, alias="AutoTheta"))
         models = [*common, *trend]

@@ -88,7 +88,7 @@ def _run(sf: StatsForecast, method: str, df: pd.DataFrame, config: ForecastConfi
     if config.backend == "dask":
         import dask.dataframe as dd  # optional extra `scale`
 
-        ddf = dd.from_pandas(df.astype({"unique_id": str}), npartitions=config.npartitions)
+        ddf = dd.from_pandas(df.astype({"unique_id": str}), npartitions=config.npartitions)  # type: ignore[no-untyped-call]
         out = getattr(sf, method)(df=ddf, **kwargs).compute()
     else:
         out = getattr(sf, method)(df=df, **kwargs)
@@ -100,7 +100,8 @@ def _run(sf: StatsForecast, method: str, df: pd.DataFrame, config: ForecastConfi
 
 def _pick(frame: pd.DataFrame, aliases: list[str], chosen: pd.Series) -> np.ndarray:
     col = frame["unique_id"].map(chosen).map({a: i for i, a in enumerate(aliases)}).to_numpy(dtype=int)
-    return frame[aliases].to_numpy(dtype=float)[np.arange(len(frame)), col]
+    values: np.ndarray = frame[aliases].to_numpy(dtype=float)
+    return np.asarray(values[np.arange(len(frame)), col])
 
 
 def _fit_group(df: pd.DataFrame, roster: Any, config: ForecastConfig, freq: str) -> tuple[pd.DataFrame, ...]:
