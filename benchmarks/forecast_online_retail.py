@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import tempfile
 import time
 import warnings
 from pathlib import Path
@@ -73,7 +74,7 @@ def prophet_forecasts(train: pd.DataFrame, future: pd.DataFrame) -> tuple[pd.Dat
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-prophet", action="store_true")
-    parser.add_argument("--out", type=Path, default=Path("benchmarks/results"))
+    parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "xborder-bench")
     parser.add_argument("--profile", default="full")
     parser.add_argument("--n-jobs", type=int, default=1)
     parser.add_argument("--margin", type=float, default=0.1)
