@@ -13,7 +13,7 @@ from typing import Any
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from xborder import catalog, localization, pricing
+from xborder import catalog, compliance, localization, pricing
 from xborder.db import make_engine, make_session_factory, transaction
 from xborder.jobs import ClaimedJob, HandlerRegistry, ProgressReporter
 from xborder.kernel import Clock, ErrorDetail, Event, SystemClock, ValidationFailed
@@ -94,6 +94,13 @@ def _register_job_handlers(container: Container) -> None:
         container, f, j, p, action="translate"))
     container.job_handlers.register("localization.bulk_approve", lambda f, j, p: _bulk_localization(
         container, f, j, p, action="approve"))
+    senders, alerts = compliance.alert_senders(container.settings.alerts), container.settings.alerts
+    container.job_handlers.register(compliance.EVALUATE_JOB_KIND,
+                                    compliance.evaluation_job_handler(clock=container.clock))
+    container.job_handlers.register(compliance.RULE_PACK_JOB_KIND,
+                                    compliance.rule_pack_job_handler(clock=container.clock, senders=senders))
+    container.job_handlers.register(compliance.DELIVER_JOB_KIND, compliance.delivery_job_handler(
+        clock=container.clock, senders=senders, expiry_warning_days=alerts.expiry_warning_days))
 
 
 def _bulk_localization(container: Container, factory: sessionmaker[Session], job: ClaimedJob,

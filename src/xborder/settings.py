@@ -7,7 +7,7 @@ from pathlib import Path
 from pydantic import BaseModel, Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
-__all__ = ["ImportLimits", "MtSettings", "SecuritySettings", "Settings", "default_data_dir"]
+__all__ = ["AlertSettings", "ImportLimits", "MtSettings", "SecuritySettings", "Settings", "default_data_dir"]
 
 
 def default_data_dir() -> Path:
@@ -50,6 +50,19 @@ class MtSettings(BaseModel):
     max_batch: int = 50
 
 
+class AlertSettings(BaseModel):
+    """Compliance alert delivery: signed webhooks always; e-mail only when an SMTP host is configured."""
+
+    smtp_host: str | None = None
+    smtp_port: int = 25
+    smtp_from: str = "xborder@localhost"
+    smtp_username: str | None = None
+    smtp_password: str | None = None
+    smtp_starttls: bool = False
+    timeout_seconds: float = 10.0
+    expiry_warning_days: int = 60
+
+
 class Settings(BaseSettings):
     """All configuration. `XBORDER_DATABASE_URL=postgresql+psycopg://...` selects PostgreSQL."""
 
@@ -63,6 +76,7 @@ class Settings(BaseSettings):
     security: SecuritySettings = SecuritySettings()
     imports: ImportLimits = ImportLimits()
     mt: MtSettings = MtSettings()
+    alerts: AlertSettings = AlertSettings()
 
     def resolved_database_url(self) -> str:
         if self.database_url:

@@ -24,6 +24,15 @@ from xborder.compliance.evidence import (
     scan_expiring_evidence,
     upload_evidence,
 )
+from xborder.compliance.jobs import (
+    DELIVER_JOB_KIND,
+    EVALUATE_JOB_KIND,
+    RULE_PACK_JOB_KIND,
+    alert_senders,
+    delivery_job_handler,
+    evaluation_job_handler,
+    rule_pack_job_handler,
+)
 from xborder.compliance.monitoring import (
     AlertOut,
     DeliveryReport,
@@ -83,6 +92,9 @@ from xborder.compliance.views import (
 
 __all__ = [
     "ATTRIBUTES",
+    "DELIVER_JOB_KIND",
+    "EVALUATE_JOB_KIND",
+    "RULE_PACK_JOB_KIND",
     "AlertOut",
     "AlertView",
     "Assessment",
@@ -123,12 +135,15 @@ __all__ = [
     "VerdictRecord",
     "active_library",
     "affected_skus",
+    "alert_senders",
     "checklist_for_variant",
     "deliver_alerts",
+    "delivery_job_handler",
     "diff_libraries",
     "evaluate_batch",
     "evaluate_catalog",
     "evaluate_product",
+    "evaluation_job_handler",
     "evidence_view",
     "facts_from_mapping",
     "get_evidence_file",
@@ -148,6 +163,7 @@ __all__ = [
     "readiness_matrix",
     "readiness_overview",
     "reevaluate_after_evidence",
+    "rule_pack_job_handler",
     "scan_expiring_evidence",
     "submit_evidence",
     "subscribe_alerts",

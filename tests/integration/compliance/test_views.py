@@ -8,10 +8,11 @@ from datetime import UTC, date, datetime
 import pytest
 import yaml
 from sqlalchemy.orm import Session
-from tests.integration.compliance.conftest import PDF
 
 from xborder import catalog, compliance
 from xborder.kernel import FixedClock, NotFound, ValidationFailed
+
+from .conftest import PDF
 
 CLOCK = FixedClock(datetime(2026, 11, 22, 9, 0, tzinfo=UTC))
 
