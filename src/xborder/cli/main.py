@@ -34,6 +34,8 @@ app.add_typer(pricing_cli.tariffs_app, name="tariffs")
 app.add_typer(compliance_cli.compliance_app, name="compliance")
 app.add_typer(compliance_cli.rules_app, name="rules")
 app.command("forecast")(inventory_cli.forecast)
+app.command("replenish")(inventory_cli.replenish)
+app.add_typer(inventory_cli.stock_app, name="stock")
 app.add_typer(l10n_cli.app, name="l10n")
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ MODEL_MODULES = (
     "xborder.compliance.models",
     "xborder.pricing.models",
     "xborder.localization.models",
+    "xborder.inventory.models",
 )
 
 for _module in MODEL_MODULES:
