@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, sessionmaker
 
 from xborder import catalog, compliance, localization, pricing
 from xborder.db import make_engine, make_session_factory, transaction
-from xborder.jobs import ClaimedJob, HandlerRegistry, ProgressReporter
+from xborder.jobs import ClaimedJob, HandlerRegistry, JobResult, ProgressReporter
 from xborder.kernel import Clock, ErrorDetail, Event, SystemClock, ValidationFailed
 from xborder.settings import Settings
 
@@ -84,10 +84,9 @@ def _register_job_handlers(container: Container) -> None:
 
     container.job_handlers.register("catalog.import", import_catalog)
 
-    def quote_batch(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
-        handler = pricing.batch_job_handler(data=container.pricing_data,
-                                            out_dir=container.settings.data_dir / "pricing" / "batches")
-        return handler(factory, job, progress)
+    def quote_batch(factory: sessionmaker[Session], job: ClaimedJob,
+                    progress: ProgressReporter) -> dict[str, Any] | JobResult:
+        return pricing.batch_job_handler(data=container.pricing_data)(factory, job, progress)
 
     container.job_handlers.register(pricing.BATCH_JOB_KIND, quote_batch)
     container.job_handlers.register("localization.bulk_translate", lambda f, j, p: _bulk_localization(

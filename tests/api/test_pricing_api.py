@@ -9,9 +9,10 @@ from datetime import date
 
 from fastapi.testclient import TestClient
 
-from xborder import pricing
+from xborder import jobs, pricing
 from xborder.kernel import Money
 from xborder.pricing import EcbReferenceRates, PricingData, QuoteRequest
+from xborder.web.app import create_app
 
 DE_QUOTE = {"origin": "CN", "dest": "DE", "hs": "610910", "value": "200", "currency": "EUR", "shipping": "20",
             "date": "2025-03-01", "incoterm": "DDP"}
@@ -109,6 +110,36 @@ def test_large_batch_runs_as_a_job_with_a_result_csv(app, org_a, org_b) -> None:
                                           single["other_taxes_and_fees"], single["total_taxes_and_duties"],
                                           single["landed_cost"]]
         assert client.get(job["result"]["result_url"], headers=org_b.auth()).status_code == 404
+
+
+def test_batch_result_is_served_from_the_database_by_any_host(app, client, org_a, api_settings, tmp_path) -> None:
+    """The result CSV is stored with the job: another app process with its own (empty) data dir serves it, and
+    nothing is written under the data dir of the host that ran the job."""
+    accepted = client.post("/api/v1/quotes/batch?job=true", json=[DE_QUOTE, {**DE_QUOTE, "dest": "MX"}],
+                           headers=org_a.auth("operator"))
+    assert accepted.status_code == 202, accepted.text
+    job_id = accepted.json()["id"]
+    queued = client.get(f"/api/v1/quotes/batch/{job_id}/results", headers=org_a.auth())
+    assert queued.status_code == 409 and queued.json()["code"] == "jobs.no_output"
+    container = app.state.container
+    while jobs.run_one(container.session_factory, registry=container.job_handlers, clock=container.clock,
+                       worker_id="host-1"):
+        pass  # the seeded import jobs run too
+    assert not (api_settings.data_dir / "pricing" / "batches").exists()
+    other_host = create_app(api_settings.model_copy(update={"data_dir": tmp_path / "host-2"}))
+    try:
+        served = TestClient(other_host).get(f"/api/v1/quotes/batch/{job_id}/results", headers=org_a.auth())
+    finally:
+        other_host.state.container.engine.dispose()
+    assert served.status_code == 200, served.text
+    assert served.headers["content-type"].startswith("text/csv")
+    assert f'filename="quotes-{job_id}.csv"' in served.headers["content-disposition"]
+    lines = served.text.splitlines()
+    assert lines[1].startswith("1,EUR,220.00,26.40,46.82") and "pricing.no_tariff_data" in lines[2]
+    view = client.get(f"/api/v1/jobs/{job_id}", headers=org_a.auth()).json()
+    assert view["output_filename"] == f"quotes-{job_id}.csv" and view["output_media_type"].startswith("text/csv")
+    not_a_batch = client.get(f"/api/v1/quotes/batch/{org_a.job_id}/results", headers=org_a.auth())
+    assert not_a_batch.status_code == 404
 
 
 def test_saved_quote_replay_diff_pages_and_tenancy(client, org_a, org_b) -> None:

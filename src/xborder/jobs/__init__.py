@@ -3,7 +3,7 @@
 Any number of app or worker processes on any number of hosts share one queue (see docs/adr/0003).
 """
 
-from xborder.jobs.errors import JobNotFound, UnknownJobKind
+from xborder.jobs.errors import JobNotFound, JobOutputMissing, UnknownJobKind
 from xborder.jobs.runner import (
     HandlerRegistry,
     InProcessRunner,
@@ -13,13 +13,14 @@ from xborder.jobs.runner import (
     run_one,
     run_worker,
 )
-from xborder.jobs.schemas import ClaimedJob, JobHandler, JobView, ProgressReporter
+from xborder.jobs.schemas import ClaimedJob, JobHandler, JobOutput, JobResult, JobView, ProgressReporter
 from xborder.jobs.service import (
     claim_next,
     complete_job,
     enqueue,
     fail_job,
     get_job,
+    get_job_output,
     heartbeat,
     list_jobs,
     record_progress,
@@ -32,6 +33,9 @@ __all__ = [
     "InProcessRunner",
     "JobHandler",
     "JobNotFound",
+    "JobOutput",
+    "JobOutputMissing",
+    "JobResult",
     "JobView",
     "ProgressReporter",
     "RunnerConfig",
@@ -42,6 +46,7 @@ __all__ = [
     "enqueue",
     "fail_job",
     "get_job",
+    "get_job_output",
     "heartbeat",
     "list_jobs",
     "record_progress",

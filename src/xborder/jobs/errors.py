@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from xborder.kernel import DomainError, NotFound
+from xborder.kernel import Conflict, DomainError, NotFound
 
-__all__ = ["JobNotFound", "UnknownJobKind"]
+__all__ = ["JobNotFound", "JobOutputMissing", "UnknownJobKind"]
 
 
 class JobNotFound(NotFound):
@@ -14,3 +14,9 @@ class JobNotFound(NotFound):
 class UnknownJobKind(DomainError):
     code = "jobs.unknown_kind"
     status_hint = 500
+
+
+class JobOutputMissing(Conflict):
+    """The job exists but has no file to download: still queued or running, failed, or it produces none."""
+
+    code = "jobs.no_output"

@@ -39,6 +39,10 @@ class Job(Base):
     input: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
     input_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
     result: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
+    # A produced file (a result CSV) lives here too, written with the succeeded status: any host can serve it.
+    output: Mapped[bytes | None] = deferred(mapped_column(LargeBinary, nullable=True))
+    output_filename: Mapped[str | None] = mapped_column(String(255), nullable=True)
+    output_media_type: Mapped[str | None] = mapped_column(String(127), nullable=True)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON, nullable=True)
     attempts: Mapped[int] = mapped_column(Integer, default=0)
     max_attempts: Mapped[int] = mapped_column(Integer, default=3)

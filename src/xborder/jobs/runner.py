@@ -21,7 +21,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xborder.db import transaction
 from xborder.jobs import service
 from xborder.jobs.errors import UnknownJobKind
-from xborder.jobs.schemas import ClaimedJob, JobHandler
+from xborder.jobs.schemas import ClaimedJob, JobHandler, JobResult
 from xborder.kernel import Clock, DomainError, new_id
 
 __all__ = ["HandlerRegistry", "InProcessRunner", "RunnerConfig", "default_registry", "register_handler",
@@ -146,8 +146,10 @@ def _execute(factory: sessionmaker[Session], job: ClaimedJob, *, registry: Handl
         with transaction(factory) as session:
             service.fail_job(session, job_id=job.id, worker_id=worker_id, error=_error_payload(exc), now=clock.now())
     else:
+        outcome = result if isinstance(result, JobResult) else JobResult(result)
         with transaction(factory) as session:
-            service.complete_job(session, job_id=job.id, worker_id=worker_id, result=result, now=clock.now())
+            service.complete_job(session, job_id=job.id, worker_id=worker_id, result=outcome.result,
+                                 output=outcome.output, now=clock.now())
     finally:
         beat.stopped.set()
         service.forget_live_progress(job.id)

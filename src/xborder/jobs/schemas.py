@@ -1,4 +1,5 @@
-"""Job values: what the API shows (JobView) and what a handler receives (ClaimedJob, with the input bytes)."""
+"""Job values: what the API shows (JobView), what a handler receives (ClaimedJob, with the input bytes) and what
+it may hand back besides its summary (JobResult with a JobOutput file)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict
 from sqlalchemy.orm import Session, sessionmaker
 
-__all__ = ["ClaimedJob", "JobHandler", "JobView", "ProgressReporter"]
+__all__ = ["ClaimedJob", "JobHandler", "JobOutput", "JobResult", "JobView", "ProgressReporter"]
 
 
 class JobView(BaseModel):
@@ -24,6 +25,8 @@ class JobView(BaseModel):
     message: str | None
     payload: dict[str, Any]
     input_filename: str | None
+    output_filename: str | None = None  # set once a succeeded job has a file to download
+    output_media_type: str | None = None
     result: dict[str, Any] | None
     error: dict[str, Any] | None
     attempts: int
@@ -47,5 +50,23 @@ class ClaimedJob:
     input: bytes | None = field(default=None, repr=False)
 
 
+@dataclass(frozen=True)
+class JobOutput:
+    """A file a job produced (e.g. a result CSV), kept in the database with the job, never on one host's disk."""
+
+    content: bytes = field(repr=False)
+    filename: str
+    media_type: str
+
+
+@dataclass(frozen=True)
+class JobResult:
+    """What a handler returns when it produced a file: the summary (`JobView.result`) and the file, stored together
+    with the succeeded status. A handler with no file may return the summary dict alone."""
+
+    result: dict[str, Any]
+    output: JobOutput | None = None
+
+
 ProgressReporter = Callable[[int, "int | None", "str | None"], None]
-JobHandler = Callable[[sessionmaker[Session], ClaimedJob, ProgressReporter], dict[str, Any]]
+JobHandler = Callable[[sessionmaker[Session], ClaimedJob, ProgressReporter], "dict[str, Any] | JobResult"]

@@ -1,4 +1,5 @@
-"""Queue operations on jobs_job: enqueue, read (tenant-scoped), claim, progress, heartbeat, finish, stale recovery.
+"""Queue operations on jobs_job: enqueue, read (tenant-scoped), claim, progress, heartbeat, finish (with an optional
+output file), stale recovery.
 
 `claim_next` uses SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL, so many workers on many hosts share one
 queue; the conditional UPDATE that follows (status still 'queued') makes the claim atomic on SQLite too.
@@ -13,9 +14,9 @@ from typing import Any
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session, undefer
 
-from xborder.jobs.errors import JobNotFound
+from xborder.jobs.errors import JobNotFound, JobOutputMissing
 from xborder.jobs.models import Job
-from xborder.jobs.schemas import ClaimedJob, JobView
+from xborder.jobs.schemas import ClaimedJob, JobOutput, JobView
 from xborder.kernel import ErrorDetail, Page, ValidationFailed, decode_cursor, encode_cursor
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "enqueue",
     "fail_job",
     "get_job",
+    "get_job_output",
     "heartbeat",
     "list_jobs",
     "record_progress",
@@ -70,6 +72,22 @@ def get_job(session: Session, *, organization_id: str, job_id: str) -> JobView:
     if job is None:
         raise JobNotFound(f"job {job_id!r} not found")
     return _view(job)
+
+
+def get_job_output(session: Session, *, organization_id: str, job_id: str) -> JobOutput:
+    """The file a succeeded job of this organization produced. Another organization's job is NotFound; a job that
+    is not finished, failed or produced no file raises JobOutputMissing (`jobs.no_output`) naming its status."""
+    job = session.scalar(select(Job).options(undefer(Job.output))
+                         .where(Job.id == job_id, Job.organization_id == organization_id))
+    if job is None:
+        raise JobNotFound(f"job {job_id!r} not found")
+    if job.status != "succeeded" or job.output is None:
+        reason = {"queued": "is queued; it has no output yet", "running": "is running; it has no output yet",
+                  "failed": "failed; it has no output"}.get(job.status, "produced no output")
+        raise JobOutputMissing(f"job {job_id} {reason}", details=[
+            ErrorDetail(f"job status {job.status}", field="job_id", code="jobs.no_output")])
+    return JobOutput(content=job.output, filename=job.output_filename or f"job-{job.id}",
+                     media_type=job.output_media_type or "application/octet-stream")
 
 
 def list_jobs(session: Session, *, organization_id: str, kind: str | None = None, status: str | None = None,
@@ -176,10 +194,15 @@ def record_progress(session: Session, *, job_id: str, worker_id: str, done: int,
 
 
 def complete_job(session: Session, *, job_id: str, worker_id: str, result: dict[str, Any], now: datetime,
-                 message: str | None = None) -> bool:
+                 message: str | None = None, output: JobOutput | None = None) -> bool:
+    """Mark the job succeeded with its summary and, when given, its output file, in one guarded UPDATE: a reader
+    never sees a half-written file, and a worker that lost the job (requeued as stale) stores nothing."""
     # A finished job is at 100% even when the handler's last progress report was throttled away.
     values: dict[str, Any] = {"status": "succeeded", "result": result, "finished_at": now, "heartbeat_at": now,
                               "locked_by": None, "progress_done": func.coalesce(Job.progress_total, Job.progress_done)}
+    if output is not None:
+        values.update(output=output.content, output_filename=output.filename[:255],
+                      output_media_type=output.media_type[:127])
     if message is not None:
         values["message"] = message
     done = session.execute(update(Job).where(_owned(job_id, worker_id)).values(**values)

@@ -1,5 +1,6 @@
 """Batch quotes for the API: parse CSV or JSON rows, quote them inline (explained, the single-quote function) or
-as a job (figures only, `quote_figures`, equal to the single path by construction) writing a result CSV.
+as a job (figures only, `quote_figures`, equal to the single path by construction) whose result CSV is stored with
+the job in the database (`jobs.get_job_output`), so any app host serves it.
 """
 
 from __future__ import annotations
@@ -10,13 +11,12 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-from typing import Any, Literal
+from typing import Any, BinaryIO, Literal
 
 from pydantic import ValidationError
 from sqlalchemy.orm import Session, sessionmaker
 
-from xborder.jobs import ClaimedJob, JobHandler, ProgressReporter
+from xborder.jobs import ClaimedJob, JobHandler, JobOutput, JobResult, ProgressReporter
 from xborder.kernel import DomainError, ErrorDetail
 from xborder.pricing.batch import BATCH_COLUMNS, QuoteFigures, parse_quote_row, quote_batch, quote_figures
 from xborder.pricing.errors import PricingInputInvalid
@@ -25,9 +25,8 @@ from xborder.pricing.schemas import QuoteIn
 from xborder.pricing.serialize import landed_cost_to_dict
 from xborder.pricing.service import PricingData
 
-__all__ = ["BATCH_JOB_KIND", "FIGURE_COLUMNS", "BatchInput", "batch_job_handler", "batch_result_path",
-           "figures_to_dict", "parse_batch", "parse_batch_csv", "parse_batch_json", "quote_rows", "read_batch_input",
-           "run_quote_batch"]
+__all__ = ["BATCH_JOB_KIND", "FIGURE_COLUMNS", "BatchInput", "batch_job_handler", "figures_to_dict", "parse_batch",
+           "parse_batch_csv", "parse_batch_json", "quote_rows", "read_batch_input", "run_quote_batch"]
 
 BATCH_JOB_KIND = "pricing.quote_batch"
 FIGURE_COLUMNS = ("currency", "customs_value", "duty", "import_vat", "other_taxes_and_fees", "total_taxes_and_duties",
@@ -165,15 +164,14 @@ def quote_rows(data: PricingData, rows: Sequence[tuple[int, Row]], *, explain: b
     return out
 
 
-def run_quote_batch(data: PricingData, *, rows: Sequence[tuple[int, Row]], out: Path,
+def run_quote_batch(data: PricingData, *, rows: Sequence[tuple[int, Row]], out: BinaryIO,
                     progress: Callable[[int, int], None]) -> dict[str, Any]:
-    """Quote every row with the figures path and write `out` (CSV: row, figures, error_code, error); returns a
-    summary with the first errors."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    partial = out.with_name(f".{out.name}.partial")
+    """Quote every row with the figures path and write the UTF-8 CSV (row, figures, error_code, error) to the binary
+    stream `out` (left open); returns a summary with the first errors."""
     total, failed, incomplete = len(rows), 0, 0
     errors: list[dict[str, Any]] = []
-    with partial.open("w", encoding="utf-8", newline="") as handle:
+    handle = io.TextIOWrapper(out, encoding="utf-8", newline="")
+    try:
         writer = csv.writer(handle, lineterminator="\n")
         writer.writerow(["row", *FIGURE_COLUMNS, "error_code", "error"])
         for done, (number, found) in enumerate(_figures(data, rows), start=1):
@@ -188,7 +186,9 @@ def run_quote_batch(data: PricingData, *, rows: Sequence[tuple[int, Row]], out: 
                 writer.writerow([number, *(_cell(values[c]) for c in FIGURE_COLUMNS), "", ""])
             if done % PROGRESS_EVERY == 0:
                 progress(done, total)
-    partial.replace(out)  # a reader never sees a half-written result
+    finally:
+        handle.flush()
+        handle.detach()  # the caller owns `out`
     progress(total, total)
     return {"rows": total, "quoted": total - failed, "failed": failed, "incomplete": incomplete, "errors": errors}
 
@@ -201,21 +201,19 @@ def _cell(value: object) -> str:
     return str(value)
 
 
-def batch_result_path(out_dir: Path, *, organization_id: str, job_id: str) -> Path:
-    """Where a batch job writes its result CSV (one folder per organization)."""
-    return out_dir / organization_id / f"{job_id}.csv"
+def batch_job_handler(*, data: PricingData) -> JobHandler:
+    """The job handler for BATCH_JOB_KIND: input is the uploaded CSV or the JSON rows; payload `format`, `today`.
+    The result CSV goes back to the runner as the job's output, stored with the succeeded status."""
 
-
-def batch_job_handler(*, data: PricingData, out_dir: Path) -> JobHandler:
-    """The job handler for BATCH_JOB_KIND: input is the uploaded CSV or the JSON rows; payload `format`, `today`."""
-
-    def handle(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
+    def handle(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> JobResult:
         fmt: Literal["csv", "json"] = "json" if job.payload.get("format") == "json" else "csv"
         batch = BatchInput(fmt, job.input or b"", int(job.payload.get("rows") or 0))
         rows = parse_batch(batch, today=date.fromisoformat(str(job.payload["today"])))
-        out = batch_result_path(out_dir, organization_id=job.organization_id, job_id=job.id)
         source = data.with_latest_fx() if job.payload.get("fx_latest") else data
+        out = io.BytesIO()
         summary = run_quote_batch(source, rows=rows, out=out, progress=lambda done, total: progress(done, total, None))
-        return {**summary, "result_url": f"/api/v1/quotes/batch/{job.id}/results"}
+        return JobResult({**summary, "result_url": f"/api/v1/quotes/batch/{job.id}/results"},
+                         output=JobOutput(out.getvalue(), filename=f"quotes-{job.id}.csv",
+                                          media_type="text/csv; charset=utf-8"))
 
     return handle

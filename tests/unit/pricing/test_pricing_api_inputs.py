@@ -3,6 +3,7 @@ the latest-FX view sharing loaded data."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date
 
@@ -69,15 +70,16 @@ def test_inline_batch_equals_the_single_path_and_figures_path(data: PricingData)
     assert explained[2]["error"]["errors"][0]["row"] == 3
 
 
-def test_batch_job_writes_the_same_figures(data: PricingData, tmp_path) -> None:
+def test_batch_job_writes_the_same_figures(data: PricingData) -> None:
     csv = (b"origin,dest,hs,value,currency,shipping,date,incoterm\n"
            b"CN,DE,610910,200,EUR,20,2025-03-01,DDP\nCN,MX,610910,200,EUR,20,2025-03-01,DDP\n")
     progress: list[tuple[int, int]] = []
-    out = tmp_path / "o.csv"
+    out = io.BytesIO()
     summary = pricing.run_quote_batch(data, rows=pricing.parse_batch_csv(csv), out=out,
                                       progress=lambda done, total: progress.append((done, total)))
     assert summary["rows"] == 2 and summary["failed"] == 1 and progress[-1] == (2, 2)
-    lines = out.read_text().splitlines()
+    assert not out.closed  # the caller's stream stays usable
+    lines = out.getvalue().decode("utf-8").splitlines()
     assert lines[1].startswith("2,EUR,220.00,26.40,46.82,0.00,73.22,293.22,,false,0.00,73.22,true")
     assert lines[2].startswith("3,") and "pricing.no_tariff_data" in lines[2]
 

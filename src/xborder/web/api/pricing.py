@@ -133,15 +133,16 @@ async def quote_batch(request: Request, principal: ApiPrincipal, container: Cont
 
 @router.get("/quotes/batch/{job_id}/results", summary="The result CSV of a batch job", response_class=Response,
             responses={200: {"content": {"text/csv": {}}}})
-def batch_results(job_id: str, principal: ApiPrincipal, session: DbSession, container: ContainerDep) -> Response:
+def batch_results(job_id: str, principal: ApiPrincipal, session: DbSession) -> Response:
+    """The CSV is stored with the job in the database (any app host serves it); `jobs.no_output` (409) while the
+    job is queued or running, or when it failed."""
     view = jobs.get_job(session, organization_id=principal.organization_id, job_id=job_id)
-    path = pricing.batch_result_path(container.settings.data_dir / "pricing" / "batches",
-                                     organization_id=principal.organization_id, job_id=view.id)
-    if view.kind != pricing.BATCH_JOB_KIND or view.status != "succeeded" or not path.is_file():
-        raise jobs.JobNotFound(f"no batch result for job {job_id} (status {view.status})",
-                               details=[ErrorDetail("not a finished quote batch", field="job_id")])
-    return Response(path.read_bytes(), media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="quotes-{view.id}.csv"'})
+    if view.kind != pricing.BATCH_JOB_KIND:
+        raise jobs.JobNotFound(f"job {job_id} is not a quote batch",
+                               details=[ErrorDetail("not a quote batch job", field="job_id")])
+    output = jobs.get_job_output(session, organization_id=principal.organization_id, job_id=view.id)
+    return Response(output.content, media_type=output.media_type,
+                    headers={"Content-Disposition": f'attachment; filename="{output.filename}"'})
 
 
 @router.get("/quotes", response_model=PageOut[SavedQuoteSummaryOut], summary="Saved quotes, newest first")
