@@ -15,13 +15,15 @@ OPENAPI_TAGS = [
     {"name": "hs", "description": "Harmonized System 2022 nomenclature: search and lookup."},
     {"name": "pricing", "description": "Landed-cost quotes (every line sourced and dated), batches, saved quotes "
                                        "with replay and diff, the price matrix of SKUs x markets."},
+    {"name": "compliance", "description": "Readiness per SKU × market from rules as data: checklists, the evidence "
+                                          "vault, alerts and subscriptions, rule-pack updates (platform admins)."},
     {"name": "localization", "description": "Listings per product × market × language with workflow and QA, "
                                             "translation memory, glossary, exports, bulk translate/approve jobs."},
 ]
 
 
 def api_routers() -> list[APIRouter]:
-    from xborder.web.api import auth, catalog, hs, jobs, localization, markets, pricing
+    from xborder.web.api import auth, catalog, compliance, hs, jobs, localization, markets, pricing
 
     return [auth.router, catalog.router, jobs.router, markets.router, hs.router, pricing.router,
-            localization.router]
+            localization.router, compliance.router]
