@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from datetime import date
+from decimal import Decimal
 from typing import Any
 
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from xborder import catalog, compliance, localization, pricing
+from xborder import catalog, compliance, inventory, localization, pricing
 from xborder.db import make_engine, make_session_factory, transaction
 from xborder.jobs import ClaimedJob, HandlerRegistry, JobResult, ProgressReporter
 from xborder.kernel import Clock, ErrorDetail, Event, SystemClock, ValidationFailed
@@ -100,6 +101,16 @@ def _register_job_handlers(container: Container) -> None:
                                     compliance.rule_pack_job_handler(clock=container.clock, senders=senders))
     container.job_handlers.register(compliance.DELIVER_JOB_KIND, compliance.delivery_job_handler(
         clock=container.clock, senders=senders, expiry_warning_days=alerts.expiry_warning_days))
+    container.job_handlers.register(inventory.InventoryJobKind.IMPORT_SALES, inventory.sales_import_job_handler())
+    container.job_handlers.register(inventory.InventoryJobKind.FORECAST, inventory.forecast_job_handler())
+    container.job_handlers.register(inventory.InventoryJobKind.PLAN, inventory.plan_job_handler(
+        clock=container.clock, fx_lookup=lambda cur, plan_cur, on: _fx_rate(container, cur, plan_cur, on)))
+
+
+def _fx_rate(container: Container, currency: str, plan_currency: str, on: date) -> tuple[Decimal, date, str]:
+    """Plan FX from the pricing reference rates (the latest rate where `on` is beyond the data; its date is kept)."""
+    quote = container.pricing_data.fx.quote(currency, plan_currency, on, allow_latest=True)
+    return quote.rate, quote.rate_date, quote.source
 
 
 def _bulk_localization(container: Container, factory: sessionmaker[Session], job: ClaimedJob,

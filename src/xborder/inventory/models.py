@@ -9,13 +9,16 @@ from __future__ import annotations
 
 from datetime import date, datetime
 from decimal import Decimal
+from typing import Any
 
 from sqlalchemy import (
+    JSON,
     CheckConstraint,
     Date,
     ForeignKey,
     Index,
     Integer,
+    Numeric,
     String,
     UniqueConstraint,
     event,
@@ -26,7 +29,8 @@ from xborder.catalog.models import Quantity
 from xborder.db import Base, MoneyAmount, TimestampMixin, UtcDateTime, id_column, org_column
 from xborder.kernel import utcnow
 
-__all__ = ["DemandPoint", "StockBalance", "StockEntry", "TransferLine", "TransferOrder", "Warehouse"]
+__all__ = ["DemandPoint", "ForecastRun", "ForecastSeries", "PlanRun", "StockBalance", "StockEntry", "TransferLine",
+           "TransferOrder", "Warehouse"]
 
 
 class Warehouse(TimestampMixin, Base):
@@ -153,3 +157,58 @@ class DemandPoint(Base):
     quantity: Mapped[int] = mapped_column(Integer)  # net of cancellations, never below 0
     returned: Mapped[int] = mapped_column(Integer, default=0)
     cancelled: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ForecastRun(Base):
+    """One stored forecast of the workspace's demand history (run as a job); its series are in ForecastSeries."""
+
+    __tablename__ = "inventory_forecast_run"
+    __table_args__ = (Index("ix_inventory_forecast_run_org_created", "organization_id", "created_at"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = org_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    freq: Mapped[str] = mapped_column(String(1))
+    horizon: Mapped[int] = mapped_column(Integer)
+    market: Mapped[str | None] = mapped_column(String(2), nullable=True)  # calendar market, None = all markets
+    levels: Mapped[list[int]] = mapped_column(JSON)
+    history_from: Mapped[date] = mapped_column(Date)
+    history_until: Mapped[date] = mapped_column(Date)
+    series: Mapped[int] = mapped_column(Integer)
+    summary: Mapped[dict[str, Any]] = mapped_column(JSON)  # models chosen, methods, uplifts, repaired issues
+
+
+class ForecastSeries(Base):
+    """One SKU x market of a run: the chosen model and the forecast with its bands, as arrays over `ds`."""
+
+    __tablename__ = "inventory_forecast_series"
+    __table_args__ = (UniqueConstraint("run_id", "sku", "market"),)
+
+    id: Mapped[str] = id_column()
+    run_id: Mapped[str] = mapped_column(String(26), ForeignKey("inventory_forecast_run.id", ondelete="CASCADE"))
+    sku: Mapped[str] = mapped_column(String(64))
+    market: Mapped[str] = mapped_column(String(2))
+    model: Mapped[str] = mapped_column(String(40))
+    method: Mapped[str] = mapped_column(String(20))
+    demand_class: Mapped[str | None] = mapped_column(String(16), nullable=True)
+    cv_mae: Mapped[float | None] = mapped_column(Numeric(18, 6, asdecimal=False), nullable=True)
+    n_obs: Mapped[int] = mapped_column(Integer)
+    first_ds: Mapped[date] = mapped_column(Date)
+    total: Mapped[float] = mapped_column(Numeric(18, 4, asdecimal=False))  # forecast summed over the horizon
+    values: Mapped[dict[str, list[float]]] = mapped_column(JSON)  # forecast, lo_80, hi_80, ... per period
+
+
+class PlanRun(Base):
+    """One stored replenishment plan (run as a job): its settings, the FX rates used and the plan itself."""
+
+    __tablename__ = "inventory_plan_run"
+    __table_args__ = (Index("ix_inventory_plan_run_org_created", "organization_id", "created_at"),)
+
+    id: Mapped[str] = id_column()
+    organization_id: Mapped[str] = org_column()
+    created_at: Mapped[datetime] = mapped_column(UtcDateTime(), default=utcnow)
+    planned_on: Mapped[date] = mapped_column(Date)
+    currency: Mapped[str] = mapped_column(String(3))
+    status: Mapped[str] = mapped_column(String(40))
+    settings: Mapped[dict[str, Any]] = mapped_column(JSON)
+    plan: Mapped[dict[str, Any]] = mapped_column(JSON)

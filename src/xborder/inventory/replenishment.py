@@ -24,7 +24,7 @@ from xborder.inventory.routing import RoutingDecision, StockOption, choose_wareh
 from xborder.inventory.safety import demand_sd_from_band
 from xborder.kernel import ErrorDetail, Money, ValidationFailed
 
-__all__ = ["PlanSettings", "plan_replenishment", "route_order"]
+__all__ = ["PlanSettings", "plan_replenishment", "prepare_plan", "route_order"]
 
 _WEEKS_PER_MONTH = Decimal("4.348125")  # 365.25 / 12 / 7
 
@@ -78,6 +78,13 @@ def plan_replenishment(session: Session, *, organization_id: str, today: date,
 
     Demand of a market is split evenly over that market's overseas and forward warehouses.
     """
+    return optimize_replenishment(prepare_plan(session, organization_id=organization_id, today=today,
+                                               settings=settings))
+
+
+def prepare_plan(session: Session, *, organization_id: str, today: date, settings: PlanSettings) -> PlanInput:
+    """The planner's input from the workspace (forecast included): what `plan_replenishment` solves, kept apart so
+    a caller can explain the plan with the same demand outlooks."""
     warehouses = list(session.scalars(select(Warehouse).where(Warehouse.organization_id == organization_id)))
     sources = [w for w in warehouses if w.tier == "domestic"]
     dests = [w for w in warehouses if w.tier != "domestic"]
@@ -119,7 +126,7 @@ def plan_replenishment(session: Session, *, organization_id: str, today: date,
                      sites=plan_sites, position=position, source_available=available, demand=outlooks,
                      lanes=load_lanes(), fx=settings.fx, service_level=settings.service_level, budget=budget,
                      time_limit_s=settings.time_limit_s)
-    return optimize_replenishment(data)
+    return data
 
 
 def route_order(session: Session, *, organization_id: str, sku: str, quantity: int, destination_country: str,

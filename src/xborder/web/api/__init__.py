@@ -19,11 +19,13 @@ OPENAPI_TAGS = [
                                           "vault, alerts and subscriptions, rule-pack updates (platform admins)."},
     {"name": "localization", "description": "Listings per product × market × language with workflow and QA, "
                                             "translation memory, glossary, exports, bulk translate/approve jobs."},
+    {"name": "inventory", "description": "Warehouses by tier, the stock ledger, transfers, order routing; sales "
+                                         "history, forecasts per SKU × market and replenishment plans as jobs."},
 ]
 
 
 def api_routers() -> list[APIRouter]:
-    from xborder.web.api import auth, catalog, compliance, hs, jobs, localization, markets, pricing
+    from xborder.web.api import auth, catalog, compliance, hs, inventory, jobs, localization, markets, pricing
 
     return [auth.router, catalog.router, jobs.router, markets.router, hs.router, pricing.router,
-            localization.router, compliance.router]
+            localization.router, compliance.router, inventory.router]
