@@ -3,13 +3,14 @@
 Seeds a fresh database through the real import, serves the app with uvicorn in a subprocess and reads each
 response's `Server-Timing: app;dur=<ms>` header. SQLite always; PostgreSQL when XBORDER_BENCH_POSTGRES_URL is set.
 
-    python benchmarks/catalog_api.py [--variants 100000] [--seconds 20] [--clients 32] [--workers 2]
+    python benchmarks/catalog_api.py [--variants 100000] [--seconds 20] [--clients 32] [--workers 2] [--rate 0]
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import json
 import os
 import random
 import socket
@@ -20,8 +21,9 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import urlencode
 
-import httpx
+import httpx  # only to wait for the server to start
 from sqlalchemy import text
 
 from xborder import catalog, identity
@@ -117,38 +119,74 @@ def serve(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[byte
     raise SystemExit("uvicorn did not start")
 
 
-async def _client(http: httpx.AsyncClient, samples: Samples, stop_at: float, rng: random.Random) -> None:
+class _Connection:
+    """One keep-alive HTTP/1.1 connection speaking just enough of the protocol for these GETs.
+
+    httpx costs a few ms of CPU per request; on a 2-core machine shared with the server that would be measured as
+    server latency, so the load generator stays as light as possible.
+    """
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.headers = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    async def get(self, path: str, params: dict[str, object]) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        self.writer.write(f"GET {path}?{urlencode(params)} HTTP/1.1\r\n{self.headers}".encode())
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in head[1:] if line)}
+        body = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        return status, headers, body
+
+
+async def _client(conn: _Connection, samples: Samples, stop_at: float, rng: random.Random,
+                  interval: float) -> None:
+    """Back-to-back requests (closed loop), or one every `interval` seconds on average (an offered rate)."""
     cursor: str | None = None
+    next_at = time.monotonic() + rng.random() * interval
     while time.monotonic() < stop_at:
+        if interval:
+            await asyncio.sleep(max(0.0, next_at - time.monotonic()))
+            next_at += rng.expovariate(1 / interval)
         if rng.random() < 0.5:
             kind, params = "list", {"limit": 50} | ({"cursor": cursor} if cursor else {})
         else:
             kind, params = "search", {"q": rng.choice(SEARCHES), "limit": 50}
         started = time.perf_counter()
-        response = await http.get("/api/v1/variants", params=params)
+        status, headers, body = await conn.get("/api/v1/variants", params)
         elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
+        if status != 200:
             samples.errors += 1
             continue
-        timing = response.headers.get("server-timing", "")
+        timing = headers.get("server-timing", "")
         samples.server_ms[kind].append(float(timing.split("dur=", 1)[1]) if "dur=" in timing else elapsed)
         samples.client_ms[kind].append(elapsed)
         if kind == "list":
             # Walk pages, jumping back to the start now and then, so deep cursors are exercised too.
-            cursor = response.json()["next_cursor"] if rng.random() < 0.9 else None
+            cursor = json.loads(body)["next_cursor"] if rng.random() < 0.9 else None
 
 
-async def drive(base: str, token: str, *, clients: int, seconds: float) -> tuple[Samples, float]:
+async def drive(base: str, token: str, *, clients: int, seconds: float, rate: float) -> tuple[Samples, float]:
     samples = Samples()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=30) as http:
-        for _ in range(20):  # warm-up: every worker process has finished starting
-            await http.get("/api/v1/variants", params={"limit": 50})
-        started = time.monotonic()
-        stop_at = started + seconds
-        await asyncio.gather(*(_client(http, samples, stop_at, random.Random(i)) for i in range(clients)))
-        return samples, time.monotonic() - started
+    host, port = base.removeprefix("http://").split(":")
+    connections = [_Connection(host, int(port), token) for _ in range(clients)]
+    for conn in connections:  # warm-up: every worker process has finished starting
+        await conn.get("/api/v1/variants", {"limit": 50})
+    started = time.monotonic()
+    stop_at = started + seconds
+    interval = clients / rate if rate else 0.0
+    await asyncio.gather(*(_client(conn, samples, stop_at, random.Random(i), interval)
+                           for i, conn in enumerate(connections)))
+    wall = time.monotonic() - started
+    for conn in connections:
+        if conn.writer is not None:
+            conn.writer.close()
+    return samples, wall
 
 
 def _pct(values: list[float], q: float) -> float:
@@ -163,7 +201,8 @@ def run(backend: str, url: str, data_dir: Path, args: argparse.Namespace) -> lis
     proc, base = serve(url, data_dir, args.workers)
     try:
         print(f"[{backend}] {args.clients} clients for {args.seconds:.0f} s against {base}", file=sys.stderr)
-        samples, wall = asyncio.run(drive(base, token, clients=args.clients, seconds=args.seconds))
+        samples, wall = asyncio.run(drive(base, token, clients=args.clients, seconds=args.seconds,
+                                          rate=args.rate))
     finally:
         proc.terminate()
         proc.wait(30)
@@ -189,6 +228,8 @@ def main() -> None:
     parser.add_argument("--seconds", type=float, default=20)
     parser.add_argument("--clients", type=int, default=32)
     parser.add_argument("--workers", type=int, default=2, help="uvicorn worker processes")
+    parser.add_argument("--rate", type=float, default=0, help="offered requests/s over all clients (Poisson "
+                        "arrivals); 0 = every client sends its next request as soon as the last one returns")
     args = parser.parse_args()
     rows: list[str] = []
     with tempfile.TemporaryDirectory(prefix="xborder-bench-") as tmp:
@@ -197,8 +238,10 @@ def main() -> None:
         pg_url = os.environ.get("XBORDER_BENCH_POSTGRES_URL")
         if pg_url:
             rows += run("postgresql", pg_url, data_dir, args)
-    print(f"\nCatalog API, {args.variants:,} variants, {args.clients} concurrent clients, {args.seconds:.0f} s, "
-          f"{args.workers} uvicorn worker(s), {os.cpu_count()} CPUs; latencies in ms (server = Server-Timing)\n")
+    load = f"offered {args.rate:g} req/s" if args.rate else "closed loop"
+    print(f"\nCatalog API, {args.variants:,} variants, {args.clients} concurrent clients ({load}), "
+          f"{args.seconds:.0f} s, {args.workers} uvicorn worker(s), {os.cpu_count()} CPUs; "
+          "latencies in ms (server = Server-Timing)\n")
     print("| backend | request | requests | req/s | server p50 | server p95 | server p99 | client p99 |")
     print("| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |")
     print("\n".join(rows))
