@@ -56,7 +56,7 @@ class TransferIn(BaseModel):
 
 
 class ReceiptIn(BaseModel):
-    received_on: date
+    received_on: date | None = Field(None, description="default today")
     quantities: dict[str, int] | None = Field(None, description="per SKU; omitted: everything outstanding")
 
 
@@ -170,9 +170,11 @@ def get_transfer(transfer_number: str, principal: ApiPrincipal, session: DbSessi
 
 @router.post("/transfers/{transfer_number}/receive", response_model=TransferOut,
              summary="Book arrivals (all outstanding units, or some per SKU)")
-def receive_transfer(transfer_number: str, body: ReceiptIn, principal: ApiWriter, session: DbSession) -> TransferOut:
+def receive_transfer(transfer_number: str, body: ReceiptIn, principal: ApiWriter, session: DbSession,
+                     container: ContainerDep) -> TransferOut:
     return inventory.receive_transfer(session, organization_id=principal.organization_id, number=transfer_number,
-                                      received_on=body.received_on, quantities=body.quantities)
+                                      received_on=body.received_on or container.clock.today(),
+                                      quantities=body.quantities)
 
 
 @router.post("/routing", response_model=RoutingDecision, summary="Choose the warehouse(s) to ship an order line")
