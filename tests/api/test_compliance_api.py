@@ -64,7 +64,7 @@ def test_journey_matrix_checklist_and_evidence(app, client: TestClient, org_a, d
     job = _evaluate(app, client, auth)
     assert job["progress_done"] == job["progress_total"] == 6 and job["result"]["skus_evaluated"] == 121
     matrix = client.get("/api/v1/compliance/matrix", params={"markets": MARKETS}, headers=auth).json()
-    assert matrix["markets"] == sorted(MARKETS.split(","))
+    assert matrix["markets"] == MARKETS.split(",")  # in the order asked
     assert all(sum(matrix["counts"][m].values()) == 121 for m in matrix["markets"])
     speaker = next(r for r in matrix["rows"] if r["sku"] == "SY-B100-BK")
     assert speaker["cells"]["JP"]["verdict"] == "blocked" and speaker["product_title"]

@@ -193,7 +193,7 @@ def _markets(session: Session, markets: list[str] | None, field: str = "markets"
     if markets is None:
         return None
     known = set(active_library(session).markets())
-    codes = sorted({m.strip().upper() for m in markets if m.strip()})
+    codes = list(dict.fromkeys(m.strip().upper() for m in markets if m.strip()))  # in the order asked
     unknown = [m for m in codes if m not in known]
     if unknown:
         raise _bad(f"no compliance rules for market(s) {', '.join(unknown)}; known: {', '.join(sorted(known))}",
