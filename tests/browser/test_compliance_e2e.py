@@ -1,0 +1,202 @@
+"""Compliance end to end in headless Chromium (journey 1 step 2, journey 2): run a readiness check of the demo
+catalog in six markets, see the speaker blocked in JP and why, upload the CE/RED test report (the matrix turns
+partly green and reminds that it expires in five months), unblock JP with the radio certificate and UN38.3 report,
+then load a rule update as the platform admin and read the alert.
+
+Same approach as test_console_e2e.py; screenshots go to test-artifacts/compliance-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+import yaml
+
+from xborder import catalog, compliance, identity
+from xborder.db import transaction
+from xborder.db.migrate import upgrade
+from xborder.db.models_registry import metadata
+from xborder.settings import SecuritySettings, Settings
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Python playwright is not installed (pip install playwright)")
+    return str(path)
+
+
+@pytest.fixture(scope="module")
+def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The app under uvicorn in a thread: the demo seller (中文, platform admin too) with the demo catalog."""
+    import uvicorn
+
+    from xborder.web.app import create_app
+
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    settings = Settings(data_dir=tmp_path_factory.mktemp("workspace"), security=security, job_runner="inprocess")
+    app = create_app(settings)
+    container = app.state.container
+    upgrade(container.engine)
+    metadata.create_all(container.engine)  # tables whose Alembic revision has not landed yet
+    with transaction(container.session_factory) as session:
+        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
+        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
+                                    settings=security, locale="zh-CN", is_platform_admin=True)
+        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+        catalog.import_products(session, organization_id=org.id, filename="shengyue_catalog_zh.csv",
+                                content=catalog.demo_catalog_csv(), limits=settings.imports)
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-compliance-e2e", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}"
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def _upload(page, base_url: str, tmp: Path, *, scheme: str, kind: str, skus: str, markets: str = "",
+            expires: str = "") -> None:
+    page.goto(f"{base_url}/compliance/evidence")
+    report = tmp / f"{scheme}.pdf"
+    report.write_bytes(PDF)
+    page.locator("#f-file").set_input_files(str(report))
+    page.locator("#f-evidence_type").select_option(kind)
+    page.locator("#f-scheme").fill(scheme)
+    page.locator("#f-issuer").fill("TÜV Rheinland")
+    page.locator("#f-reference").fill(f"{scheme.upper()}-2026-0815")
+    page.locator("#f-issued_on").fill("2026-10-01")
+    if expires:
+        page.locator("#f-expires_on").fill(expires)
+    page.locator("#f-skus").fill(skus)
+    page.locator("#f-markets").fill(markets)
+    page.locator("#upload-evidence").click()
+
+
+def test_compliance_journey_in_chromium(chromium_path: str, base_url: str, tmp_path: Path) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    expires = (date.today() + timedelta(days=151)).isoformat()
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(30_000)
+        # the refused upload answers 422 on purpose; Chromium logs that as a console error
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error"
+                and "status of 422" not in msg.text else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
+                and "/compliance/evidence" not in r.url else None)
+
+        page.goto(f"{base_url}/login?next=/compliance")
+        page.get_by_label("邮箱").fill(EMAIL)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.locator("form.form button[type=submit]").click()
+        expect(page.locator("h1")).to_have_text("市场准入")
+
+        # A readiness check of the whole catalog in the six markets, as a job with a polled progress bar.
+        page.locator("#run-check").click()
+        expect(page.locator("#compliance-job[data-status='succeeded']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "compliance-01-check-done.png"), full_page=True)
+        page.get_by_role("link", name="打开准入矩阵").click()
+        speaker = page.locator("tr[data-sku='SY-B100-BK']")
+        expect(speaker.locator("td[data-market='JP'][data-verdict='blocked']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "compliance-02-matrix-blocked.png"), full_page=False)
+
+        # Why JP blocks it: the radio-law certificate (and UN38.3) are missing; each line cites its source.
+        speaker.locator("td[data-market='JP'] a").click()
+        radio = page.locator("tr[data-rule='jp.radio.giteki']")
+        expect(radio).to_have_attribute("data-status", "missing")
+        expect(radio).to_contain_text("giteki")
+        expect(radio.locator("a[href^='https://']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "compliance-03-checklist-jp.png"), full_page=True)
+
+        # A non-PDF is refused with a clear message, in place.
+        page.goto(f"{base_url}/compliance/evidence")
+        note = tmp_path / "note.txt"
+        note.write_text("not a certificate", encoding="utf-8")
+        page.locator("#f-file").set_input_files(str(note))
+        page.locator("#f-scheme").fill("ce-red")
+        page.locator("#f-issuer").fill("TÜV")
+        page.locator("#f-issued_on").fill("2026-10-01")
+        page.locator("#upload-evidence").click()
+        expect(page.locator("#evidence-refused")).to_contain_text("not a PDF or an image")
+        page.screenshot(path=str(ARTIFACTS / "compliance-04-refused.png"), full_page=False)
+
+        # The CE/RED test report she already has: DE and FR turn partly green, expiring in five months.
+        _upload(page, base_url, tmp_path, scheme="ce-red", kind="test_report",
+                skus="SY-B100-BK,SY-B100-BL,SY-B100-GN,SY-B100-PK", markets="DE,FR", expires=expires)
+        expect(page.locator("#evidence-flash")).to_be_visible()
+        expect(page.locator("#evidence-table")).to_contain_text("约 5 个月")
+        page.screenshot(path=str(ARTIFACTS / "compliance-05-evidence.png"), full_page=True)
+        page.goto(f"{base_url}/compliance?markets=DE,FR,GB,JP,SA,BR")
+        expect(page.locator("#expiry-reminders")).to_contain_text("约 5 个月")
+        met = page.locator("tr[data-sku='SY-B100-BK'] td[data-market='DE'] progress.rcell__met")
+        expect(met).to_have_attribute("value", "1")
+
+        # The radio certificate and the UN38.3 summary unblock the speaker in JP.
+        _upload(page, base_url, tmp_path, scheme="giteki", kind="certificate", skus="SY-B100-BK")
+        _upload(page, base_url, tmp_path, scheme="un38-3", kind="test_report", skus="SY-B100-BK")
+        page.goto(f"{base_url}/compliance?markets=DE,FR,GB,JP,SA,BR")
+        expect(page.locator("tr[data-sku='SY-B100-BK'] td[data-market='JP'][data-verdict='ready']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "compliance-06-matrix-partly-green.png"), full_page=False)
+
+        # Journey 2: the operator loads a JP rule change; the diff shows, applying re-checks and alerts.
+        pack = yaml.safe_load((compliance.packs_root() / "jp" / "rules.yaml").read_text(encoding="utf-8"))
+        next(r for r in pack["rules"] if r["id"] == "jp.pse.embedded_battery")["severity"] = "required"
+        update = tmp_path / "jp-rules.yaml"
+        update.write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+        page.goto(f"{base_url}/compliance/rules")
+        page.locator("#f-pack").set_input_files(str(update))
+        page.locator("#preview-pack").click()
+        expect(page.locator("#pack-diff tr[data-rule='jp.pse.embedded_battery']")).to_be_visible()
+        page.screenshot(path=str(ARTIFACTS / "compliance-07-rule-diff.png"), full_page=True)
+        page.locator("#apply-pack").click()
+        expect(page.locator("#compliance-job[data-status='succeeded']")).to_be_visible()
+        page.goto(f"{base_url}/compliance/alerts")
+        expect(page.locator("article[data-kind='rules_changed']").first).to_contain_text("SY-B100-BK")
+        page.screenshot(path=str(ARTIFACTS / "compliance-08-alerts.png"), full_page=True)
+        context.close()
+        browser.close()
+    assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"
