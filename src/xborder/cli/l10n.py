@@ -37,7 +37,7 @@ def _fail(error: DomainError) -> typer.Exit:
 def qa_command(
     file: Path = typer.Option(..., "--file", "-f", exists=True, dir_okay=False, readable=True,
                               help="CSV with sku, language, title, description [, source_language, source_title, "
-                                   "source_description, bullets, keywords]."),
+                                   "source_description, bullets, keywords, brand, model]."),
     market: str = typer.Option(..., "--market", "-m", help="Target market, ISO code (JP, DE, SA...)."),
     channel: str | None = typer.Option(None, "--channel", "-c", help="Marketplace rules: amazon, etsy, shopee, "
                                                                       "mercadolibre."),

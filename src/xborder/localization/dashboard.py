@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from xborder import catalog
 from xborder.kernel import Severity
-from xborder.localization.checks.base import ListingText
+from xborder.localization.checks.base import ListingText, declared_terms
 from xborder.localization.models import Listing
 from xborder.localization.qa import build_qa_context, run_qa
 from xborder.localization.service import get_glossary
@@ -65,11 +65,24 @@ def _order(counts: Counter[tuple[str, str]]) -> tuple[CodeCount, ...]:
     return tuple(sorted(items, key=lambda c: (_SEVERITY_RANK[c.severity], -c.count, c.code)))
 
 
+def _variant_attributes(session: Session, *, organization_id: str, product_ids: Any) -> dict[str, list[Any]]:
+    """product id -> its variants' non-empty attribute dicts (model names live there), for the listed products."""
+    found: dict[str, list[Any]] = {}
+    rows = session.execute(select(catalog.Variant.product_id, catalog.Variant.attributes)
+                           .where(catalog.Variant.organization_id == organization_id,
+                                  catalog.Variant.product_id.in_(product_ids),
+                                  catalog.Variant.attributes.is_not(None)))
+    for product_id, attrs in rows:
+        if attrs:
+            found.setdefault(product_id, []).append(attrs)
+    return found
+
+
 def qa_dashboard(session: Session, *, organization_id: str, on: date, market: str | None = None,
                  status: str | None = None, channel: str | None = None) -> QaDashboard:
     """QA every listing of the organization (optionally one market or status) as of `on` and count findings."""
     query = (select(Listing, catalog.Product.product_ref, catalog.Product.title, catalog.Product.description,
-                    catalog.Product.source_language)
+                    catalog.Product.source_language, catalog.Product.brand)
              .join(catalog.Product, catalog.Product.id == Listing.product_id)
              .where(Listing.organization_id == organization_id))
     if market:
@@ -77,6 +90,8 @@ def qa_dashboard(session: Session, *, organization_id: str, on: date, market: st
     if status:
         query = query.where(Listing.status == status)
     rows = session.execute(query.order_by(Listing.market, Listing.id)).all()
+    attributes = _variant_attributes(session, organization_id=organization_id,
+                                     product_ids=query.with_only_columns(Listing.product_id))
     glossary = get_glossary(session, organization_id=organization_id)
     per_market: dict[str, list[Any]] = {}
     for row in rows:
@@ -87,11 +102,13 @@ def qa_dashboard(session: Session, *, organization_id: str, on: date, market: st
         ctx = build_qa_context(market=code, on=on, channel=channel, glossary=glossary)
         counts: Counter[tuple[str, str]] = Counter()
         blocked = clean = 0
-        for listing, product_ref, title, description, source_language in per_market[code]:
+        for listing, product_ref, title, description, source_language, brand in per_market[code]:
+            protected = declared_terms(brand=brand, attributes=attributes.get(listing.product_id, ()))
             result = run_qa(ListingText(sku=product_ref, language=listing.language, title=listing.title,
                                         description=listing.description, bullets=tuple(listing.bullets or ()),
                                         keywords=tuple(listing.keywords or ()), source_language=source_language,
-                                        source_title=title, source_description=description), ctx)
+                                        source_title=title, source_description=description,
+                                        protected_terms=protected), ctx)
             blocked += result.blocking
             clean += not result.findings
             counts.update((f.code, f.severity.value) for f in result.findings)

@@ -1,5 +1,6 @@
 """The QA listing CSV (`sku, language, title, description` plus optional `source_language, source_title,
-source_description, bullets, keywords`) parsed into ListingText, rejecting the whole file with row/column errors."""
+source_description, bullets, keywords, brand, model`) parsed into ListingText, rejecting the whole file with
+row/column errors. `brand` and `model` are kept as is in every language (do-not-translate for the checks)."""
 
 from __future__ import annotations
 
@@ -8,12 +9,13 @@ import io
 
 from xborder import catalog
 from xborder.kernel import ErrorDetail, ValidationFailed, language_tag
-from xborder.localization.checks.base import ListingText
+from xborder.localization.checks.base import ListingText, declared_terms
 
 __all__ = ["LISTING_COLUMNS", "REQUIRED_COLUMNS", "parse_listing_csv", "split_list"]
 
 REQUIRED_COLUMNS = ("sku", "language", "title", "description")
-LISTING_COLUMNS = (*REQUIRED_COLUMNS, "source_language", "source_title", "source_description", "bullets", "keywords")
+LISTING_COLUMNS = (*REQUIRED_COLUMNS, "source_language", "source_title", "source_description", "bullets", "keywords",
+                   "brand", "model")
 
 
 def split_list(value: str, *, separators: str) -> tuple[str, ...]:
@@ -63,7 +65,8 @@ def parse_listing_csv(content: bytes, *, max_rows: int = 500_000) -> list[Listin
             bullets=split_list(row.get("bullets") or "", separators="|\n"),
             keywords=split_list(row.get("keywords") or "", separators=",;|"),
             source_language=cells.get("source_language") or None, source_title=cells.get("source_title") or None,
-            source_description=cells.get("source_description") or None))
+            source_description=cells.get("source_description") or None,
+            protected_terms=declared_terms(brand=cells.get("brand"), attributes=[{"model": cells.get("model", "")}])))
     if errors:
         raise ValidationFailed(f"{len(errors)} problem(s) in the listing CSV; nothing was checked",
                                code="localization.bad_csv", details=errors)

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from xborder import catalog, markets
 from xborder.kernel import Conflict, ErrorDetail, NotFound, ValidationFailed, country_code, language_tag
 from xborder.localization import seo
-from xborder.localization.checks.base import BackTranslate, ListingText
+from xborder.localization.checks.base import BackTranslate, ListingText, declared_terms
 from xborder.localization.models import Listing, ListingRevision
 from xborder.localization.providers.base import MtProvider
 from xborder.localization.qa import QaResult, build_qa_context, run_qa
@@ -214,7 +214,10 @@ def qa_listing(session: Session, *, organization_id: str, listing_id: str, on: d
     return run_qa(ListingText(sku=sku, language=row.language, title=row.title, description=row.description,
                               bullets=tuple(row.bullets or ()), keywords=tuple(row.keywords or ()),
                               source_language=product.source_language, source_title=product.title,
-                              source_description=product.description), ctx)
+                              source_description=product.description,
+                              protected_terms=declared_terms(brand=product.brand,
+                                                             attributes=[v.attributes for v in product.variants])),
+                  ctx)
 
 
 def generate_listing(session: Session, *, organization_id: str, product_id: str, market: str, language: str,

@@ -11,7 +11,7 @@ from functools import cache
 from xborder import markets
 from xborder.kernel import Finding, Severity
 from xborder.localization.channels import channel_rules
-from xborder.localization.checks import ALL_CHECKS, CHANNEL_ONLY, MARKET_INDEPENDENT
+from xborder.localization.checks import ALL_CHECKS, CHANNEL_ONLY, DNT_AWARE, MARKET_INDEPENDENT
 from xborder.localization.checks.base import (
     BackTranslate,
     Check,
@@ -100,10 +100,11 @@ def _sort_key(item: Finding) -> tuple[int, str, str]:
 def _run(prepared: PreparedListing, ctx: QaContext, shared: dict[tuple[str, ...], list[Finding]]) -> QaResult:
     findings: list[Finding] = []
     channel = ctx.channel.code if ctx.channel is not None else ""
+    dnt = "\x1f".join(ctx.glossary.protected_terms())
     for check in _enabled(ctx.disabled):
         name = check.__name__
         if name in MARKET_INDEPENDENT or name in CHANNEL_ONLY:
-            key = (name, ctx.locale, channel if name in CHANNEL_ONLY else "")
+            key = (name, ctx.locale, channel if name in CHANNEL_ONLY else "", dnt if name in DNT_AWARE else "")
             if key not in shared:
                 shared[key] = check(prepared, ctx)
             findings.extend(shared[key])

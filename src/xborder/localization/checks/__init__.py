@@ -3,7 +3,7 @@
 from xborder.localization.checks import culture, drift, fields, glossary, language, markup, units
 from xborder.localization.checks.base import Check
 
-__all__ = ["ALL_CHECKS", "CHANNEL_ONLY", "CHECK_FAMILIES", "MARKET_INDEPENDENT", "Check"]
+__all__ = ["ALL_CHECKS", "CHANNEL_ONLY", "CHECK_FAMILIES", "DNT_AWARE", "MARKET_INDEPENDENT", "Check"]
 
 CHECK_FAMILIES: dict[str, tuple[Check, ...]] = {
     "glossary": glossary.CHECKS,
@@ -22,5 +22,8 @@ MARKET_INDEPENDENT: frozenset[str] = frozenset({
     "untranslated_source_text", "empty_field", "broken_html", "unsafe_html", "placeholder_mismatch",
     "rtl_marks_missing", "bidi_controls_unbalanced", "unit_conversion_inconsistent", "size_conversion_inconsistent",
 })
+# Market-independent checks that skip do-not-translate terms: a glossary may scope such terms to one market, so
+# their shared result is keyed by the market's terms too.
+DNT_AWARE: frozenset[str] = frozenset({"mixed_scripts", "untranslated_source_text"})
 # Checks that depend on the listing and the channel rules only: computed once per listing and channel.
 CHANNEL_ONLY: frozenset[str] = frozenset(check.__name__ for check in fields.CHECKS)

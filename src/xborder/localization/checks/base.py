@@ -6,7 +6,7 @@ code; severity and the seller-facing explanation (en + zh) are data in `checks/m
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from functools import cache, cached_property
@@ -15,7 +15,8 @@ from typing import Any
 
 import yaml
 
-from xborder.kernel import Finding, Reference, Severity
+from xborder import markets
+from xborder.kernel import DomainError, Finding, Reference, Severity
 from xborder.localization.text import normalize, script_counts
 
 __all__ = [
@@ -25,8 +26,10 @@ __all__ = [
     "ListingText",
     "PreparedListing",
     "QaContext",
+    "declared_terms",
     "finding",
     "message_catalog",
+    "placeholder_values",
     "prepare",
 ]
 
@@ -47,6 +50,8 @@ class ListingText:
     source_title: str | None = None
     source_description: str | None = None
     source_bullets: tuple[str, ...] = ()
+    # Brand and model names the product declares: kept as is in every language, like glossary do-not-translate terms.
+    protected_terms: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -82,6 +87,20 @@ class PreparedListing:
 
     def field(self, name: str) -> FieldText | None:
         return next((f for f in self.fields if f.name == name), None)
+
+
+MODEL_ATTRIBUTE_KEYS = frozenset({"model", "model_name", "model_number", "mpn"})
+
+
+def declared_terms(*, brand: str | None, attributes: Iterable[Mapping[str, str] | None] = ()) -> tuple[str, ...]:
+    """The brand and model names a catalog product declares (its brand; variant attributes `model`, `model_name`,
+    `model_number`, `mpn`): a listing keeps them as is, so language checks do not report them."""
+    terms = {brand.strip()} if brand and brand.strip() else set()
+    for attrs in attributes:
+        for key, value in (attrs or {}).items():
+            if key.strip().lower() in MODEL_ATTRIBUTE_KEYS and isinstance(value, str) and value.strip():
+                terms.add(value.strip())
+    return tuple(sorted(terms))
 
 
 def prepare(listing: ListingText) -> PreparedListing:
@@ -130,10 +149,48 @@ Check = Callable[[PreparedListing, QaContext], list[Finding]]
 
 
 @cache
+def _messages_file() -> dict[str, Any]:
+    raw = yaml.safe_load(resources.files("xborder.localization").joinpath("checks/messages.yaml").read_text("utf-8"))
+    return dict(raw)
+
+
+@cache
 def message_catalog() -> dict[str, dict[str, str]]:
     """code -> {severity, en, zh}: the severity and the seller-facing explanation of every check."""
-    raw = yaml.safe_load(resources.files("xborder.localization").joinpath("checks/messages.yaml").read_text("utf-8"))
-    return dict(raw["messages"])
+    return dict(_messages_file()["messages"])
+
+
+@cache
+def placeholder_values() -> dict[str, dict[str, dict[str, str]]]:
+    """placeholder -> key a check passes -> {en, zh}: word values rendered in the reader's language."""
+    return dict(_messages_file()["placeholder_values"])
+
+
+_VALUE_TABLE = {"detected": "language", "expected": "language"}  # placeholders sharing another's table
+
+
+@cache
+def _market_name(code: str, lang: str) -> str:
+    try:
+        name = markets.market(code).name
+    except DomainError:
+        return code
+    return str(getattr(name, lang, None) or code)
+
+
+def _localized(name: str, value: Any, lang: str, params: dict[str, Any]) -> Any:
+    if not isinstance(value, str):
+        return value
+    if name == "market":
+        return _market_name(value, lang)
+    table_name = _VALUE_TABLE.get(name, name)
+    table = placeholder_values().get(table_name)
+    if table is None:
+        return value
+    entry = table.get(value)
+    if entry is None and table_name == "language":
+        entry = table.get(value.split("-")[0].lower())  # 'pt-BR' reads as Portuguese
+    return entry[lang].format(**params) if entry else value
 
 
 def finding(ctx: QaContext, code: str, field: str | None, *, reference: Reference | None = None,
@@ -144,7 +201,7 @@ def finding(ctx: QaContext, code: str, field: str | None, *, reference: Referenc
     """
     entry = message_catalog()[code]
     lang = "zh" if ctx.locale.lower().startswith("zh") else "en"
-    message = entry[lang].format(**params)
+    message = entry[lang].format(**{k: _localized(k, v, lang, params) for k, v in params.items()})
     if note:
         message = f"{message} {note.get(lang) or note.get('en', '')}".strip()
     return Finding(code=code, severity=severity or Severity(entry["severity"]), message=message,

@@ -62,7 +62,8 @@ def field_too_long(listing: PreparedListing, ctx: QaContext) -> list[Finding]:
                 if len(keyword.strip()) > rule.max_item_chars:
                     found.append(finding(ctx, "field_too_long", field.name, reference=rule.ref,
                                          length=len(keyword.strip()), limit=rule.max_item_chars,
-                                         unit=f"characters ({keyword.strip()})", channel=ctx.channel.name))
+                                         unit="keyword_characters", keyword=keyword.strip(),
+                                         channel=ctx.channel.name))
     return found
 
 
