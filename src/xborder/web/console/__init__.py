@@ -9,7 +9,18 @@ from pathlib import Path
 
 from fastapi import APIRouter
 
-from xborder.web.console import auth, catalog, compliance, dashboard, hs, imports, localization, markets, pricing
+from xborder.web.console import (
+    auth,
+    catalog,
+    compliance,
+    dashboard,
+    hs,
+    imports,
+    inventory,
+    localization,
+    markets,
+    pricing,
+)
 from xborder.web.console.errors import render_error
 from xborder.web.console.i18n import compile_catalogs
 from xborder.web.console.rendering import STATIC_DIR
@@ -21,5 +32,5 @@ compile_catalogs()
 
 static_dir: Path = STATIC_DIR
 router = APIRouter(include_in_schema=False)
-for _module in (auth, dashboard, catalog, imports, markets, hs, localization, pricing, compliance):
+for _module in (auth, dashboard, catalog, imports, markets, hs, localization, pricing, compliance, inventory):
     router.include_router(_module.router)
