@@ -7,47 +7,15 @@ differ between SKUs of one product (HS code, weights, battery, electrical, cost)
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
 
-from sqlalchemy import JSON, ForeignKey, Index, Numeric, String, Text, TypeDecorator, UniqueConstraint, text
-from sqlalchemy.engine import Dialect
+from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xborder.catalog import search_ddl
-from xborder.db import Base, MoneyAmount, TimestampMixin, id_column, org_column
+from xborder.db import Base, MoneyAmount, Quantity, TimestampMixin, id_column, org_column, plain_decimal
 
 __all__ = ["PRODUCT_FIELDS", "VARIANT_FIELDS", "WIRELESS_SQL", "Product", "Quantity", "Variant", "plain_decimal",
            "search_text"]
-
-
-class Quantity(TypeDecorator[Decimal]):
-    """Exact decimal measurement (kg, cm, Wh, V, W). Text on SQLite so no float ever touches it."""
-
-    impl = Numeric(18, 6)
-    cache_ok = True
-
-    def load_dialect_impl(self, dialect: Dialect) -> Any:
-        if dialect.name == "sqlite":
-            return dialect.type_descriptor(String(40))
-        return dialect.type_descriptor(Numeric(18, 6, asdecimal=True))
-
-    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
-        if value is None:
-            return None
-        if isinstance(value, float):
-            raise TypeError("float given to a quantity column")
-        value = plain_decimal(value)
-        return str(value) if dialect.name == "sqlite" else value
-
-    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
-        if value is None:
-            return None
-        return plain_decimal(Decimal(str(value)))
-
-
-def plain_decimal(value: Decimal) -> Decimal:
-    """The same number without trailing zeros or exponent, so both backends return identical Decimals."""
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 # "has wireless bands": known and not an empty list. Written as literal SQL so the dashboard's count matches the

@@ -12,7 +12,8 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from xborder.kernel import new_id, utcnow
 
-__all__ = ["Base", "MoneyAmount", "TimestampMixin", "UtcDateTime", "id_column", "org_column"]
+__all__ = ["Base", "MoneyAmount", "Quantity", "TimestampMixin", "UtcDateTime", "id_column", "org_column",
+           "plain_decimal"]
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -68,6 +69,36 @@ class MoneyAmount(TypeDecorator[Decimal]):
         if value is None:
             return None
         return Decimal(str(value))
+
+
+class Quantity(TypeDecorator[Decimal]):
+    """Exact decimal measurement (kg, cm, Wh, V, W). Text on SQLite so no float ever touches it."""
+
+    impl = Numeric(18, 6)
+    cache_ok = True
+
+    def load_dialect_impl(self, dialect: Dialect) -> Any:
+        if dialect.name == "sqlite":
+            return dialect.type_descriptor(String(40))
+        return dialect.type_descriptor(Numeric(18, 6, asdecimal=True))
+
+    def process_bind_param(self, value: Decimal | None, dialect: Dialect) -> Any:
+        if value is None:
+            return None
+        if isinstance(value, float):
+            raise TypeError("float given to a quantity column")
+        value = plain_decimal(value)
+        return str(value) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: Any, dialect: Dialect) -> Decimal | None:
+        if value is None:
+            return None
+        return plain_decimal(Decimal(str(value)))
+
+
+def plain_decimal(value: Decimal) -> Decimal:
+    """The same number without trailing zeros or exponent, so both backends return identical Decimals."""
+    return value.quantize(Decimal(1)) if value == value.to_integral_value() else value.normalize()
 
 
 def id_column() -> Mapped[str]:

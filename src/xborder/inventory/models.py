@@ -25,8 +25,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from xborder.catalog.models import Quantity
-from xborder.db import Base, MoneyAmount, TimestampMixin, UtcDateTime, id_column, org_column
+from xborder.db import Base, MoneyAmount, Quantity, TimestampMixin, UtcDateTime, id_column, org_column
 from xborder.kernel import utcnow
 
 __all__ = ["DemandPoint", "ForecastRun", "ForecastSeries", "PlanRun", "StockBalance", "StockEntry", "TransferLine",

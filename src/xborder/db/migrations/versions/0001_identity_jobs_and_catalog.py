@@ -10,7 +10,6 @@ from __future__ import annotations
 import sqlalchemy as sa
 from alembic import op
 
-import xborder.catalog.models
 import xborder.db.base
 
 
@@ -191,18 +190,18 @@ def upgrade() -> None:
     sa.Column('origin_country', sa.String(length=2), nullable=True),
     sa.Column('cost_price', xborder.db.base.MoneyAmount(precision=24, scale=6), nullable=True),
     sa.Column('cost_currency', sa.String(length=3), nullable=True),
-    sa.Column('net_weight_kg', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
-    sa.Column('gross_weight_kg', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
-    sa.Column('length_cm', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
-    sa.Column('width_cm', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
-    sa.Column('height_cm', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('net_weight_kg', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('gross_weight_kg', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('length_cm', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('width_cm', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('height_cm', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
     sa.Column('materials', sa.String(length=500), nullable=True),
     sa.Column('battery_chemistry', sa.String(length=16), nullable=True),
-    sa.Column('battery_wh', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('battery_wh', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
     sa.Column('battery_packing', sa.String(length=32), nullable=True),
-    sa.Column('voltage_min_v', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
-    sa.Column('voltage_max_v', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
-    sa.Column('power_w', xborder.catalog.models.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('voltage_min_v', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('voltage_max_v', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
+    sa.Column('power_w', xborder.db.base.Quantity(precision=18, scale=6), nullable=True),
     sa.Column('plug_type', sa.String(length=32), nullable=True),
     sa.Column('wireless_bands', sa.JSON(none_as_null=True), nullable=True),
     sa.Column('age_group', sa.String(length=8), nullable=True),
