@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,6 +13,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session, sessionmaker
 
 from xborder.db import make_engine, make_session_factory
+from xborder.db.migrate import upgrade
 from xborder.kernel import FixedClock
 from xborder.settings import Settings
 
@@ -41,10 +43,20 @@ def _postgres_engine() -> Iterator[Engine]:
 
 
 def _create_schema(engine: Engine) -> None:
-    # Transitional: create_all until the first Alembic revision lands, then alembic upgrade head.
-    from xborder.db.models_registry import metadata
+    """Build the schema the way production does: the Alembic history from empty to head."""
+    upgrade(engine)
 
-    metadata.create_all(engine)
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One migrated SQLite file per worker; each test gets a copy (migrating per test would cost ~0.5 s)."""
+    path = tmp_path_factory.mktemp("schema") / "template.sqlite3"
+    eng = make_engine(f"sqlite:///{path}")
+    _create_schema(eng)
+    with eng.connect() as conn:
+        conn.exec_driver_sql("PRAGMA wal_checkpoint(TRUNCATE)")
+    eng.dispose()
+    return path
 
 
 def _truncate_postgres(engine: Engine) -> None:
@@ -59,8 +71,9 @@ def _truncate_postgres(engine: Engine) -> None:
 def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
     """A migrated, empty database. Parametrized: every integration test runs on SQLite and on PostgreSQL."""
     if request.param == "sqlite":
-        eng = make_engine(f"sqlite:///{tmp_path / 'test.sqlite3'}")
-        _create_schema(eng)
+        target = tmp_path / "test.sqlite3"
+        shutil.copyfile(request.getfixturevalue("_sqlite_template"), target)
+        eng = make_engine(f"sqlite:///{target}")
         yield eng
         eng.dispose()
     else:

@@ -23,7 +23,6 @@ import yaml
 from xborder import catalog, compliance, identity
 from xborder.db import transaction
 from xborder.db.migrate import upgrade
-from xborder.db.models_registry import metadata
 from xborder.settings import SecuritySettings, Settings
 
 pytestmark = pytest.mark.browser
@@ -71,7 +70,6 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     app = create_app(settings)
     container = app.state.container
     upgrade(container.engine)
-    metadata.create_all(container.engine)  # tables whose Alembic revision has not landed yet
     with transaction(container.session_factory) as session:
         org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
         user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",

@@ -17,10 +17,6 @@ MODEL_MODULES = (
 )
 
 for _module in MODEL_MODULES:
-    try:
-        importlib.import_module(_module)
-    except ModuleNotFoundError as exc:  # transitional while domains land; removed once all exist
-        if exc.name != _module:
-            raise
+    importlib.import_module(_module)
 
 metadata = Base.metadata
