@@ -13,15 +13,21 @@ from sqlalchemy.exc import DBAPIError
 
 from xborder.kernel import DomainError
 
-__all__ = ["FTS_TABLE", "TRGM_INDEX", "UNMANAGED_NAMES", "SearchIndexUnavailable", "attach", "install", "rebuild",
-           "uninstall"]
+__all__ = ["FTS_TABLE", "PREFIX_INDEX", "TRGM_INDEX", "UNMANAGED_NAMES", "SearchIndexUnavailable", "attach",
+           "install", "rebuild", "uninstall"]
 
 FTS_TABLE = "catalog_variant_fts"
 TRGM_INDEX = "ix_catalog_variant_search_trgm"
+PREFIX_INDEX = "ix_catalog_variant_search_prefix"
 # Made here, not by the models: migration comparisons must ignore them (FTS5 adds its shadow tables itself).
-UNMANAGED_NAMES = frozenset({FTS_TABLE, TRGM_INDEX,
+UNMANAGED_NAMES = frozenset({FTS_TABLE, TRGM_INDEX, PREFIX_INDEX,
                              *(f"{FTS_TABLE}_{part}" for part in ("data", "idx", "docsize", "config"))})
-_PG_CREATE = f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON catalog_variant USING gin (search_text gin_trgm_ops)"
+_PG_CREATE = (
+    f"CREATE INDEX IF NOT EXISTS {TRGM_INDEX} ON catalog_variant USING gin (search_text gin_trgm_ops)",
+    # LIKE 'x%' for short queries (search_text starts with the lower-cased SKU); the trigram index would have to
+    # recheck every row with a word starting with x
+    f"CREATE INDEX IF NOT EXISTS {PREFIX_INDEX} ON catalog_variant (organization_id, search_text varchar_pattern_ops)",
+)
 
 # External content: the index stores trigram postings only and reads text from catalog_variant by rowid. The
 # triggers keep it in step with every write path (ORM, Core bulk, upserts, foreign-key cascades).
@@ -64,7 +70,8 @@ def install(connection: Connection) -> None:
     """Create the dialect's search objects that the Index definitions rely on (idempotent)."""
     if connection.dialect.name == "postgresql":
         _ensure_pg_trgm(connection)
-        connection.execute(text(_PG_CREATE))
+        for statement in _PG_CREATE:
+            connection.execute(text(statement))
     elif connection.dialect.name == "sqlite":
         for statement in _SQLITE_CREATE:
             connection.execute(text(statement))
@@ -80,7 +87,8 @@ def rebuild(connection: Connection) -> None:
 def uninstall(connection: Connection) -> None:
     """Drop the trigram index (PostgreSQL keeps the extension: other objects may use it)."""
     if connection.dialect.name == "postgresql":
-        connection.execute(text(f"DROP INDEX IF EXISTS {TRGM_INDEX}"))
+        for name in (TRGM_INDEX, PREFIX_INDEX):
+            connection.execute(text(f"DROP INDEX IF EXISTS {name}"))
     elif connection.dialect.name == "sqlite":
         for statement in _SQLITE_DROP:
             connection.execute(text(statement))

@@ -246,7 +246,8 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
             .order_by(Variant.sku).limit(limit + 1))
     term = search.parse_query(query)
     if term is not None:
-        keys = search.candidate_keys(session, organization_id=organization_id, term=term)
+        keys = None if search.planner_decides(session, term) else search.candidate_keys(
+            session, organization_id=organization_id, term=term)
         if keys == []:
             return Page(items=[], next_cursor=None)
         stmt = stmt.where(search.scan_filter(term) if keys is None else search.key_filter(session, keys))
