@@ -37,14 +37,17 @@ class Container:
     extras: dict[str, Any] = field(default_factory=dict)
     job_handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
     mt_provider: localization.MtProvider | None = None  # built once from settings.mt; None = no MT configured
-    _pricing: pricing.PricingData | None = field(default=None, repr=False)
+    _pricing: pricing.PricingDataSource | None = field(default=None, repr=False)
 
     @property
     def pricing_data(self) -> pricing.PricingData:
-        """Pricing reference data (schedules, market facts, FX), loaded once per process on first use."""
+        """Pricing reference data (schedules, market facts, FX), loaded on first use and rebuilt after
+        `xborder fx update` / `xborder tariffs import` change the workspace's files (checked at most every
+        `settings.pricing_refresh_seconds`)."""
         if self._pricing is None:
-            self._pricing = pricing.pricing_data_for(self.settings.data_dir)
-        return self._pricing
+            self._pricing = pricing.PricingDataSource(self.settings.data_dir,
+                                                      check_every_seconds=self.settings.pricing_refresh_seconds)
+        return self._pricing.current()
 
     def publish(self, events: list[Event]) -> None:
         for event in events:

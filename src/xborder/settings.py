@@ -73,6 +73,7 @@ class Settings(BaseSettings):
     sql_echo: bool = False
     job_runner: str = "inprocess"  # "inprocess" (embedded default) or "external" (a separate `xborder worker`)
     default_locale: str = "zh-CN"
+    pricing_refresh_seconds: float = 5.0  # how often a running process looks for new FX/tariff files (0: every use)
     security: SecuritySettings = SecuritySettings()
     imports: ImportLimits = ImportLimits()
     mt: MtSettings = MtSettings()

@@ -203,3 +203,21 @@ def test_price_matrix_over_the_callers_catalog(client, org_a, org_b) -> None:
     assert default["markets"] == ["DE", "FR", "GB", "JP", "SA", "BR"]
     assert json.dumps(default)  # today without fresh FX: cells name the missing rate, never a silent 0
     assert all(c["status"] == "error" and c["message"] for c in default["cells"] if c["proposed_price"] is None)
+
+
+def test_a_running_server_picks_up_a_tariff_import(api_settings, org_a, tmp_path) -> None:
+    """`xborder tariffs import` writes the workspace's overlay; the server quotes with it on the next check."""
+    served = create_app(api_settings.model_copy(update={"pricing_refresh_seconds": 0}))
+    try:
+        client = TestClient(served)
+        before = client.post("/api/v1/quotes", json=DE_QUOTE, headers=org_a.auth()).json()
+        source = tmp_path / "taric.csv"
+        source.write_text("commodity,cet_duty_rate\n6109100010,15%\n", encoding="utf-8")
+        pricing.import_schedule_version("EU", source, valid_from=date(2025, 1, 1),
+                                        source_url="https://example.test/taric",
+                                        overlay_dir=api_settings.data_dir / "pricing" / "schedules")
+        after = client.post("/api/v1/quotes", json=DE_QUOTE, headers=org_a.auth()).json()
+    finally:
+        served.state.container.engine.dispose()
+    assert (before["duty"], after["duty"]) == ("26.40", "33.00")
+    assert after["versions"][0].startswith("schedule:eu-2025-01-01-")

@@ -65,6 +65,7 @@ from xborder.pricing.model import (
     QuoteLine,
     QuoteRequest,
 )
+from xborder.pricing.refresh import PricingDataSource, overlay_signature
 from xborder.pricing.saved_quotes import (
     LineChange,
     QuoteDiff,
@@ -122,6 +123,7 @@ __all__ = [
     "PriceMatrix",
     "PriceMatrixOut",
     "PricingData",
+    "PricingDataSource",
     "PricingInputInvalid",
     "QuoteContext",
     "QuoteDiff",
@@ -151,6 +153,7 @@ __all__ = [
     "list_saved_quotes",
     "list_schedule_versions",
     "localize_price",
+    "overlay_signature",
     "parse_batch",
     "parse_batch_csv",
     "parse_batch_json",
