@@ -37,10 +37,12 @@
     var series = [];
     levels.forEach(function (lv) {
       var label = el.dataset["labelBand-" + lv] || el.getAttribute("data-label-band-" + lv) || (lv + " %");
-      series.push({ name: label, type: "line", stack: "band" + lv, data: bands[lv].lo, symbol: "none",
+      var colour = colours[lv] || "rgba(31, 95, 191, 0.18)";
+      // a band is an invisible line at its lower bound with the band's width stacked on it as an area
+      series.push({ name: "lo-" + lv, type: "line", stack: "band" + lv, data: bands[lv].lo, symbol: "none",
                     lineStyle: { opacity: 0 }, tooltip: { show: false }, silent: true });
       series.push({ name: label, type: "line", stack: "band" + lv, data: bands[lv].width, symbol: "none",
-                    lineStyle: { opacity: 0 }, areaStyle: { color: colours[lv] || "rgba(31, 95, 191, 0.18)" } });
+                    lineStyle: { opacity: 0 }, itemStyle: { color: colour }, areaStyle: { color: colour } });
     });
     series.push({ name: el.dataset.labelHistory || "", type: "line", data: history, symbol: "none",
                   lineStyle: { color: "#222", width: 1.5 }, itemStyle: { color: "#222" } });
@@ -50,7 +52,7 @@
     chart.setOption({
       animation: animated(el),
       grid: { left: 48, right: 24, top: 40, bottom: 48, containLabel: true },
-      legend: { top: 0, data: series.filter(function (s, i) { return s.areaStyle || !s.stack; }).map(function (s) { return s.name; }) },
+      legend: { top: 0, data: series.filter(function (s) { return s.areaStyle || !s.stack; }).map(function (s) { return s.name; }) },
       tooltip: { trigger: "axis" },
       xAxis: { type: "category", data: labels, boundaryGap: false },
       yAxis: { type: "value", min: 0 },

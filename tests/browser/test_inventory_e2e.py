@@ -1,0 +1,210 @@
+"""Inventory end to end in headless Chromium (journey 1 step 5): stock by tier with its chart, sales import and a
+forecast run as polled jobs, the forecast chart with its bands, then the replenishment plan with its shipments,
+costs, service level, gap and the why — in Chinese.
+
+Same approach as test_console_e2e.py: Debian's chromium via playwright `executable_path`, skipped when missing
+unless XBORDER_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/inventory-*.png.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from datetime import date, timedelta
+from decimal import Decimal
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from xborder import catalog, identity, inventory
+from xborder.db import transaction
+from xborder.db.migrate import upgrade
+from xborder.db.models_registry import metadata
+from xborder.settings import SecuritySettings, Settings
+
+pytestmark = pytest.mark.browser
+
+ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
+EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+JOB_TIMEOUT_MS = 180_000  # the first forecast also pays statsforecast's numba compilation
+
+
+def _unavailable(reason: str) -> None:
+    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
+    pytest.skip(reason)
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def chromium_path() -> str:
+    path = shutil.which("chromium")
+    if path is None:
+        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
+    try:
+        import playwright.sync_api  # noqa: F401
+    except ImportError:
+        _unavailable("Python playwright is not installed (pip install playwright)")
+    return str(path)
+
+
+def _sales_file(folder: Path) -> Path:
+    """Two years of weekly DE orders: earphones ~220/week with a Q4 ramp, speakers intermittent."""
+    rng = np.random.default_rng(11)
+    last = date(2026, 11, 16)
+    rows = ["order_id,sku,quantity,ordered_at,market"]
+    for w in range(104):
+        day = last - timedelta(weeks=103 - w) + timedelta(days=1)
+        ramp = 1.7 if day.month in (11, 12) else 1.0
+        rows.append(f"O{w}E,SY-EB-01,{int(rng.poisson(220 * ramp))},{day.isoformat()} 09:30,DE")
+        if rng.random() < 0.35:
+            rows.append(f"O{w}S,SY-SP-01,{int(rng.integers(2, 9))},{day.isoformat()} 15:00,Germany")
+    path = folder / "shengyue-orders.csv"
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return path
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The app under uvicorn in a thread: Shengyue (中文) with earphones and a speaker, a Shenzhen domestic
+    warehouse with stock, a German 3PL overseas warehouse and a forward warehouse near Frankfurt."""
+    import uvicorn
+
+    from xborder.web.app import create_app
+
+    folder = tmp_path_factory.mktemp("inventory-e2e")
+    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
+    settings = Settings(data_dir=folder / "data", security=security, job_runner="inprocess")
+    app = create_app(settings)
+    container = app.state.container
+    upgrade(container.engine)
+    metadata.create_all(container.engine)  # tables whose Alembic revision has not landed yet
+    with transaction(container.session_factory) as session:
+        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
+        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
+                                    settings=security, locale="zh-CN")
+        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+        for sku, title, weight in (("SY-EB-01", "蓝牙耳机", "0.25"), ("SY-SP-01", "蓝牙音箱", "0.9")):
+            catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+                title=title, brand="声悦", variants=[catalog.VariantIn(
+                    sku=sku, hs_code="851830", origin_country="CN", gross_weight_kg=Decimal(weight),
+                    length_cm=Decimal(16), width_cm=Decimal(11), height_cm=Decimal(6))]))
+        for code, name, tier, operator, country, cur, city in (
+                ("SZ-01", "深圳龙华仓", "domestic", "own", "CN", "CNY", "Shenzhen"),
+                ("DE-3PL", "德国海外仓", "overseas", "3pl", "DE", "EUR", "Duisburg"),
+                ("DE-FWD", "法兰克福前置仓", "forward", "own", "DE", "EUR", "Frankfurt")):
+            inventory.create_warehouse(session, organization_id=org.id, data=inventory.WarehouseIn(
+                code=code, name=name, tier=tier, operator=operator, country=country, currency=cur, city=city,
+                capacity_m3=Decimal(300), storage_cost_per_m3_month=Decimal(18),
+                handling_cost_per_unit=Decimal("0.35")))
+        inventory.receive_stock(session, organization_id=org.id, warehouse="SZ-01", sku="SY-EB-01", quantity=8000)
+        inventory.receive_stock(session, organization_id=org.id, warehouse="SZ-01", sku="SY-SP-01", quantity=600)
+        inventory.receive_stock(session, organization_id=org.id, warehouse="DE-3PL", sku="SY-EB-01", quantity=900)
+        inventory.reserve_stock(session, organization_id=org.id, warehouse="DE-3PL", sku="SY-EB-01", quantity=120)
+        inventory.create_transfer(session, organization_id=org.id, number="TR-2026-41", from_warehouse="SZ-01",
+                                  to_warehouse="DE-FWD", mode="rail", shipped_on=date(2026, 11, 10),
+                                  eta_on=date(2026, 11, 28),
+                                  lines=[inventory.TransferLineIn(sku="SY-EB-01", quantity=400)])
+    port = _free_port()
+    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
+    thread = threading.Thread(target=server.run, name="uvicorn-inventory-e2e", daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("uvicorn did not start")
+        time.sleep(0.05)
+    yield f"http://127.0.0.1:{port}", _sales_file(folder)
+    server.should_exit = True
+    thread.join(timeout=10)
+
+
+def test_inventory_journey_in_chromium(chromium_path: str, workspace: tuple[str, Path]) -> None:
+    from playwright.sync_api import expect, sync_playwright
+
+    base_url, sales = workspace
+    ARTIFACTS.mkdir(exist_ok=True)
+    problems: list[str] = []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
+        page = context.new_page()
+        page.set_default_timeout(20_000)
+        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
+        page.on("pageerror", lambda exc: problems.append(str(exc)))
+        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+        has_charts = None
+
+        page.goto(f"{base_url}/login?next=/inventory?animation=0")
+        page.get_by_label("邮箱").fill(EMAIL)
+        page.get_by_label("密码").fill(PASSWORD)
+        page.locator("form.form button[type=submit]").click()
+        expect(page.locator("h1")).to_have_text("库存")
+        expect(page.locator("[data-tier='overseas']")).to_contain_text("780")  # 900 on hand - 120 reserved
+        expect(page.locator("[data-tier='forward']")).to_contain_text("400")  # in transit by rail
+        has_charts = page.locator("script[src='/static/vendor/echarts.min.js']").count() > 0
+        if has_charts:
+            expect(page.locator("#stock-chart[data-chart-ready='true'] canvas").first).to_be_attached()
+        page.screenshot(path=str(ARTIFACTS / "inventory-01-stock.png"), full_page=True)
+
+        # Import two years of orders, then forecast DE with its calendar; both jobs report progress.
+        page.goto(f"{base_url}/inventory/forecasts")
+        page.locator("#f-file").set_input_files(str(sales))
+        page.get_by_role("button", name="导入", exact=True).click()
+        expect(page.locator("#inv-job[data-status='succeeded']")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        expect(page.locator("#job-result")).to_contain_text("DE")
+        page.goto(f"{base_url}/inventory/forecasts")
+        page.locator("#f-horizon").fill("16")
+        page.locator("#f-market").fill("DE")
+        page.get_by_role("button", name="运行预测").click()
+        expect(page.locator("#inv-job[data-status='succeeded']")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        page.get_by_role("link", name="打开预测").click()
+        expect(page.locator("#series-table")).to_contain_text("SY-EB-01")
+        page.screenshot(path=str(ARTIFACTS / "inventory-02-forecast-run.png"), full_page=True)
+        chart_url = page.locator("#series-table a", has_text="SY-EB-01").get_attribute("href")
+        page.goto(f"{base_url}{chart_url}?animation=0")
+        expect(page.locator("#forecast-table tr.row-forecast")).to_have_count(16)
+        if has_charts:
+            expect(page.locator("#forecast-chart[data-chart-ready='true'] canvas").first).to_be_attached()
+        page.screenshot(path=str(ARTIFACTS / "inventory-03-forecast-chart.png"), full_page=False)
+
+        # The plan: EUR, 95 % service, rates from the ECB reference data.
+        page.goto(f"{base_url}/inventory/plans")
+        page.locator("#f-hw").fill("16")
+        page.get_by_role("button", name="生成计划").click()
+        expect(page.locator("#inv-job[data-status='succeeded']")).to_be_visible(timeout=JOB_TIMEOUT_MS)
+        page.get_by_role("link", name="打开补货计划").click()
+        expect(page.locator("#plan-shipments tbody tr").first).to_be_visible()
+        expect(page.locator("#plan-shipments")).to_contain_text("SZ-01")
+        expect(page.locator("#plan-lines .why-send").first).to_contain_text("发货")
+        expect(page.locator("#plan-costs")).to_contain_text("运费")
+        expect(page.locator("#plan-gap")).not_to_have_text("—")
+        expect(page.locator("#plan-costs + p")).to_contain_text("USD")  # the FX used, with its date
+        page.screenshot(path=str(ARTIFACTS / "inventory-04-plan.png"), full_page=True)
+
+        page.goto(f"{base_url}/inventory/ledger?sku=SY-EB-01")
+        page.locator("#f-kind").select_option("shipment")
+        page.locator("#f-wh").select_option("DE-FWD")
+        page.locator("#f-qty").fill("5")
+        page.get_by_role("button", name="记录").click()
+        expect(page.locator("#inv-problem")).to_contain_text("库存将变为负数")
+        page.screenshot(path=str(ARTIFACTS / "inventory-05-ledger-refused.png"), full_page=True)
+        context.close()
+        browser.close()
+    # The refused entry answers 422 on purpose (htmx swaps it in place); nothing else may fail.
+    expected = {f"422 {base_url}/inventory/ledger",
+                "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"}
+    problems = [p for p in problems if p not in expected]
+    assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"
