@@ -32,9 +32,15 @@ class SearchTerm:
     needle: str  # whitespace-collapsed, lower-case, as search_text is stored
 
     @property
+    def short_cjk(self) -> bool:
+        """A one- or two-character Chinese/Japanese/Korean word (耳机, 水壶): a whole word in those scripts, so it
+        must match anywhere in titles even though no trigram index can serve it (an ordered scan does)."""
+        return len(self.needle) < _TRIGRAM and any(_is_cjk(c) for c in self.needle)
+
+    @property
     def prefix_only(self) -> bool:
-        """Fewer characters than a trigram: no substring index can help, so match SKU or brand prefixes."""
-        return len(self.needle) < _TRIGRAM
+        """Fewer characters than a trigram (and not a CJK word): match SKU or brand prefixes."""
+        return len(self.needle) < _TRIGRAM and not self.short_cjk
 
     def like_pattern(self, *, anywhere: bool) -> str:
         escaped = _escape_like(self.needle)
@@ -43,6 +49,12 @@ class SearchTerm:
     def case_spellings(self) -> list[str]:
         """Every upper/lower-case spelling of a short needle: SKUs and brands are stored as written ("Lumina")."""
         return sorted({"".join(chars) for chars in cartesian(*({c, c.upper(), c.lower()} for c in self.needle))})
+
+
+def _is_cjk(char: str) -> bool:
+    code = ord(char)
+    return (0x3040 <= code <= 0x30FF or 0x3400 <= code <= 0x4DBF or 0x4E00 <= code <= 0x9FFF
+            or 0xAC00 <= code <= 0xD7AF or 0xF900 <= code <= 0xFAFF or 0x20000 <= code <= 0x2FA1F)
 
 
 def parse_query(query: str | None) -> SearchTerm | None:
@@ -82,6 +94,8 @@ def planner_decides(session: Session, term: SearchTerm) -> bool:
 def candidate_keys(session: Session, *, organization_id: str, term: SearchTerm,
                    cap: int | None = None) -> list[Any] | None:
     """Keys (rowids on SQLite, ids elsewhere) of the organization's matching variants, or None if over `cap`."""
+    if term.short_cjk:
+        return None  # no index serves a 1-2 character substring: the SKU-ordered scan stops after one page
     cap = CANDIDATE_CAP if cap is None else cap
     dialect = session.get_bind().dialect.name
     key = _ROWID if dialect == "sqlite" else Variant.id

@@ -113,3 +113,12 @@ def test_list_products_pages_and_counts(session: Session, demo: str) -> None:
     assert first.items[0].variant_count == len(_walk(session, demo, first.items[0].product_ref))
     assert _walk(session, demo, "sy-e10", products=True) == ["SY-E10"]
     assert _walk(session, demo, "电热水壶", products=True) == ["SY-K10", "SY-K17"]
+
+
+def test_two_character_chinese_words_match_titles(session: Session, demo: str) -> None:
+    """耳机 (earphones) is a whole word in Chinese: it must find titles, not only SKU/brand prefixes."""
+    found = _walk(session, demo, "耳机")
+    titles = {v.sku: v.title for v in catalog.list_variants(session, organization_id=demo, limit=200).items}
+    assert found and all("耳机" in titles[sku] for sku in found)
+    assert set(found) == {sku for sku, title in titles.items() if "耳机" in title}
+    assert search.parse_query("耳机").short_cjk and not search.parse_query("sy").short_cjk
