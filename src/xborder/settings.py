@@ -61,6 +61,8 @@ class AlertSettings(BaseModel):
     smtp_starttls: bool = False
     timeout_seconds: float = 10.0
     expiry_warning_days: int = 60
+    # Webhooks to loopback/private/link-local/... addresses are refused (SSRF); true for on-premises receivers.
+    allow_private_webhooks: bool = False
 
 
 class Settings(BaseSettings):

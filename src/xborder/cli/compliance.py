@@ -305,8 +305,10 @@ def alerts_list(org: str = _ORG, unread: bool = typer.Option(False, "--unread"))
 @alerts_app.command("subscribe")
 def alerts_subscribe(channel: str = typer.Argument(..., help="webhook or email"), target: str = typer.Argument(...),
                      org: str = _ORG) -> None:
-    sub_id, secret = _run(org, lambda s, oid, c: compliance.subscribe_alerts(s, organization_id=oid,
-                                                                              channel=channel, target=target))
+    """Add a webhook URL (public addresses only unless alerts.allow_private_webhooks) or an e-mail address."""
+    sub_id, secret = _run(org, lambda s, oid, c: compliance.subscribe_alerts(
+        s, organization_id=oid, channel=channel, target=target,
+        allow_private_targets=c.settings.alerts.allow_private_webhooks))
     typer.echo(f"subscription {sub_id}" + (f"; signing secret (shown once): {secret}" if secret else ""))
 
 

@@ -89,6 +89,7 @@ from xborder.compliance.views import (
     evidence_view,
     readiness_overview,
 )
+from xborder.compliance.webhook_targets import UnsafeWebhookTarget, forbidden_reason, resolve_webhook_target
 
 __all__ = [
     "ATTRIBUTES",
@@ -131,6 +132,7 @@ __all__ = [
     "Status",
     "SubscriptionOut",
     "SubscriptionView",
+    "UnsafeWebhookTarget",
     "Verdict",
     "VerdictRecord",
     "active_library",
@@ -146,6 +148,7 @@ __all__ = [
     "evaluation_job_handler",
     "evidence_view",
     "facts_from_mapping",
+    "forbidden_reason",
     "get_evidence_file",
     "library_from_content",
     "lint_library",
@@ -163,6 +166,7 @@ __all__ = [
     "readiness_matrix",
     "readiness_overview",
     "reevaluate_after_evidence",
+    "resolve_webhook_target",
     "rule_pack_job_handler",
     "scan_expiring_evidence",
     "submit_evidence",

@@ -31,7 +31,8 @@ DELIVER_JOB_KIND = "compliance.deliver_alerts"
 
 def alert_senders(settings: AlertSettings) -> dict[str, AlertSender]:
     """Webhooks always; e-mail only with an SMTP host (else e-mail deliveries stay pending, never "sent")."""
-    senders: dict[str, AlertSender] = {"webhook": WebhookSender(timeout_s=settings.timeout_seconds)}
+    senders: dict[str, AlertSender] = {"webhook": WebhookSender(
+        timeout_s=settings.timeout_seconds, allow_private_targets=settings.allow_private_webhooks)}
     if settings.smtp_host:
         senders["email"] = SmtpSender(host=settings.smtp_host, port=settings.smtp_port, sender=settings.smtp_from,
                                       username=settings.smtp_username, password=settings.smtp_password,

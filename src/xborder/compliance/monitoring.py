@@ -22,6 +22,7 @@ from xborder.compliance.packs import RuleLibrary, library_from_content, load_lib
 from xborder.compliance.providers.base import AlertMessage, AlertSender, DeliveryFailed
 from xborder.compliance.service import active_library, catalog_facts, evaluate_catalog
 from xborder.compliance.validate import lint_library
+from xborder.compliance.webhook_targets import resolve_webhook_target
 from xborder.kernel import Clock, ErrorDetail, NotFound, ValidationFailed, new_secret
 
 __all__ = ["AlertOut", "DeliveryReport", "PackPreview", "PackUpdate", "SubscriptionOut", "deliver_alerts",
@@ -52,13 +53,22 @@ def library_documents(library: RuleLibrary) -> dict[str, Any]:
     return {folder: pack.model_dump(mode="json", exclude_none=True) for folder, pack in library.packs.items()}
 
 
-def subscribe_alerts(session: Session, *, organization_id: str, channel: str, target: str) -> tuple[str, str | None]:
-    """Add a webhook URL or e-mail address; returns (subscription id, webhook signing secret shown once)."""
+def subscribe_alerts(session: Session, *, organization_id: str, channel: str, target: str,
+                     allow_private_targets: bool = False) -> tuple[str, str | None]:
+    """Add a webhook URL or e-mail address; returns (subscription id, webhook signing secret shown once).
+
+    A webhook URL must be http(s) without credentials, and its host must not resolve to a loopback, private,
+    link-local, multicast, reserved or unspecified address unless `allow_private_targets` (settings
+    `alerts.allow_private_webhooks`); a host that does not resolve yet is checked again at every delivery.
+
+    Raises:
+        ValidationFailed: bad channel or target (`compliance.unsafe_webhook_target` for a refused URL).
+    """
     if channel not in ("webhook", "email"):
         raise ValidationFailed("channel must be webhook or email", details=[ErrorDetail("bad channel",
                                                                                         field="channel")])
-    if channel == "webhook" and not target.startswith(("https://", "http://")):
-        raise ValidationFailed("a webhook target is an http(s) URL", details=[ErrorDetail("bad URL", field="target")])
+    if channel == "webhook":
+        resolve_webhook_target(target, allow_private=allow_private_targets, require_resolution=False)
     if channel == "email" and "@" not in target:
         raise ValidationFailed("an e-mail target needs an @", details=[ErrorDetail("bad address", field="target")])
     secret = new_secret() if channel == "webhook" else None

@@ -60,7 +60,9 @@ def test_change_rechecks_only_affected_skus_and_alerts(session: Session, seller:
                                 markets=["DE", "FR", "JP"])
     url, received = webhook_server
     port, mails = smtp_server
-    _, secret = compliance.subscribe_alerts(session, organization_id=seller, channel="webhook", target=url)
+    # the receiver listens on 127.0.0.1: private targets are allowed, as on an on-premises install
+    _, secret = compliance.subscribe_alerts(session, organization_id=seller, channel="webhook", target=url,
+                                            allow_private_targets=True)
     compliance.subscribe_alerts(session, organization_id=seller, channel="email", target="ops@shengyue.example")
     session.commit()
     history_before = session.scalars(select(VerdictHistory.sku)).all()
@@ -84,7 +86,7 @@ def test_change_rechecks_only_affected_skus_and_alerts(session: Session, seller:
 
     # webhook answers 500 once: retried after backoff, then delivered with a verifiable signature
     received.statuses.append(500)
-    senders = {"webhook": WebhookSender(timeout_s=5),
+    senders = {"webhook": WebhookSender(timeout_s=5, allow_private_targets=True),
                "email": SmtpSender(host="127.0.0.1", port=port, sender="alerts@xborder.example")}
     first = compliance.deliver_alerts(session, senders=senders, clock=CLOCK)
     assert (first.sent, first.retried) == (1, 1)
@@ -108,15 +110,16 @@ def test_same_version_twice_changes_nothing(session: Session, seller: str, tmp_p
 
 
 def test_failing_webhook_gives_up_after_max_attempts(session: Session, seller: str, tmp_path: Path) -> None:
-    compliance.subscribe_alerts(session, organization_id=seller, channel="webhook", target="http://127.0.0.1:9/x")
+    compliance.subscribe_alerts(session, organization_id=seller, channel="webhook", target="http://127.0.0.1:9/x",
+                                allow_private_targets=True)
     pack = _eu_pack()
     pack["rules"] = [r for r in pack["rules"] if r["id"] != "eu.gpsr.online_listing_information"]
     update = compliance.load_rule_pack(session, location=_write(tmp_path, pack), clock=CLOCK)
     assert [c.change for c in update.changes] == ["removed"]
     clock = CLOCK
+    senders = {"webhook": WebhookSender(timeout_s=1, allow_private_targets=True)}
     for _ in range(3):
-        compliance.deliver_alerts(session, senders={"webhook": WebhookSender(timeout_s=1)}, clock=clock,
-                                  max_attempts=3)
+        compliance.deliver_alerts(session, senders=senders, clock=clock, max_attempts=3)
         clock = FixedClock(clock.at + timedelta(hours=1))
     (delivery,) = session.scalars(select(AlertDelivery)).all()
     assert delivery.status == "failed" and delivery.attempts == 3 and "unreachable" in (delivery.last_error or "")
