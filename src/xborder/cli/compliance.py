@@ -313,36 +313,36 @@ def alerts_subscribe(channel: str = typer.Argument(..., help="webhook or email")
 
 
 @alerts_app.command("deliver")
-def alerts_deliver(
-    smtp_host: str | None = typer.Option(None, "--smtp-host", envvar="XBORDER_SMTP_HOST"),
-    smtp_port: int = typer.Option(25, "--smtp-port", envvar="XBORDER_SMTP_PORT"),
-    smtp_from: str = typer.Option("xborder@localhost", "--smtp-from", envvar="XBORDER_SMTP_FROM"),
-    smtp_starttls: bool = typer.Option(False, "--smtp-starttls", envvar="XBORDER_SMTP_STARTTLS"),
-) -> None:
-    """Send due webhook/e-mail deliveries (e-mail only when an SMTP host is configured)."""
-    from xborder.cli.context import get_container
-    from xborder.compliance.providers import SmtpSender, WebhookSender
+def alerts_deliver() -> None:
+    """Send due webhook/e-mail deliveries once (e-mail only when XBORDER_ALERTS__SMTP_HOST is set).
+
+    Configured like the server, from the Settings section `alerts` (XBORDER_ALERTS__SMTP_HOST, __SMTP_PORT,
+    __SMTP_FROM, __SMTP_USERNAME, __SMTP_PASSWORD, __SMTP_STARTTLS, __TIMEOUT_SECONDS, __ALLOW_PRIVATE_WEBHOOKS).
+    """
+    from xborder.cli.context import get_container, get_settings
     from xborder.db import transaction
 
-    senders: dict[str, Any] = {"webhook": WebhookSender()}
-    if smtp_host:
-        senders["email"] = SmtpSender(host=smtp_host, port=smtp_port, sender=smtp_from, starttls=smtp_starttls)
+    alerts = get_settings().alerts
+    senders = compliance.alert_senders(alerts)
     container = get_container()
     with transaction(container.session_factory) as session:
         report = compliance.deliver_alerts(session, senders=senders, clock=container.clock)
     typer.echo(f"sent {report.sent}, retrying {report.retried}, failed {report.failed}"
-               + ("" if smtp_host else " (no SMTP host configured: e-mail deliveries stay pending)"))
+               + ("" if alerts.smtp_host else
+                  " (XBORDER_ALERTS__SMTP_HOST is not set: e-mail deliveries stay pending)"))
 
 
 @alerts_app.command("scan-expiry")
-def alerts_scan_expiry(within: int = typer.Option(60, "--within", help="Days ahead.")) -> None:
+def alerts_scan_expiry(within: int | None = typer.Option(
+        None, "--within", min=0, help="Days ahead; default XBORDER_ALERTS__EXPIRY_WARNING_DAYS (60).")) -> None:
     """Raise inbox alerts for evidence expiring within the window."""
-    from xborder.cli.context import get_container
+    from xborder.cli.context import get_container, get_settings
     from xborder.db import transaction
 
+    days = get_settings().alerts.expiry_warning_days if within is None else within
     container = get_container()
     with transaction(container.session_factory) as session:
-        created = compliance.scan_expiring_evidence(session, today=container.clock.today(), within_days=within)
+        created = compliance.scan_expiring_evidence(session, today=container.clock.today(), within_days=days)
     typer.echo(f"{len(created)} alert(s) raised")
 
 

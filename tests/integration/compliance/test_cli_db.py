@@ -79,3 +79,42 @@ def test_evaluate_matrix_evidence_history_and_rules_load(cli_env: Path) -> None:
     broken.write_text("jurisdiction: JP\nversion: x\nrules: [", encoding="utf-8")
     rejected = runner.invoke(app, ["rules", "load", str(broken)])
     assert rejected.exit_code == 2 and "not valid YAML" in rejected.stderr
+
+
+def _jp_severity_pack(folder: Path) -> Path:
+    pack = yaml.safe_load((compliance.packs_root() / "jp" / "rules.yaml").read_text(encoding="utf-8"))
+    next(r for r in pack["rules"] if r["id"] == "jp.radio.giteki")["severity"] = "required"
+    path = folder / "jp" / "rules.yaml"
+    path.parent.mkdir()
+    path.write_text(yaml.safe_dump(pack, allow_unicode=True), encoding="utf-8")
+    return path
+
+
+def test_alerts_deliver_reads_the_settings_section(cli_env: Path, monkeypatch: pytest.MonkeyPatch,
+                                                   webhook_server, smtp_server) -> None:
+    url, received = webhook_server
+    port, mails = smtp_server
+    monkeypatch.setenv("XBORDER_ALERTS__SMTP_HOST", "127.0.0.1")
+    monkeypatch.setenv("XBORDER_ALERTS__SMTP_PORT", str(port))
+    monkeypatch.setenv("XBORDER_ALERTS__SMTP_FROM", "alerts@xborder.example")
+    refused = runner.invoke(app, ["compliance", "alerts", "subscribe", "webhook", url])
+    assert refused.exit_code == 2 and "target" in refused.stderr and "loopback" in refused.stderr
+    context.get_settings.cache_clear()
+    context.get_container.cache_clear()
+    monkeypatch.setenv("XBORDER_ALERTS__ALLOW_PRIVATE_WEBHOOKS", "true")  # the receiver runs on 127.0.0.1
+    assert "signing secret" in _ok(["compliance", "alerts", "subscribe", "webhook", url])
+    _ok(["compliance", "alerts", "subscribe", "email", "ops@shengyue.example"])
+    _ok(["compliance", "evaluate", "--market", "JP", "--date", "2026-11-22"])
+    assert "1 alert(s)" in _ok(["rules", "load", str(_jp_severity_pack(cli_env))])
+    assert "sent 2, retrying 0, failed 0" in _ok(["compliance", "alerts", "deliver"])
+    assert len(received.requests) == 1 and len(mails) == 1 and "From: alerts@xborder.example" in mails[0]
+
+
+def test_alerts_deliver_ignores_the_old_variables(cli_env: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XBORDER_SMTP_HOST", "127.0.0.1")  # the pre-Settings name: no longer read
+    _ok(["compliance", "alerts", "subscribe", "email", "ops@shengyue.example"])
+    _ok(["compliance", "evaluate", "--market", "JP", "--date", "2026-11-22"])
+    _ok(["rules", "load", str(_jp_severity_pack(cli_env))])
+    out = _ok(["compliance", "alerts", "deliver"])
+    assert "sent 0" in out and "XBORDER_ALERTS__SMTP_HOST is not set" in out
+    assert "--smtp-host" not in runner.invoke(app, ["compliance", "alerts", "deliver", "--help"]).stdout
