@@ -1,4 +1,5 @@
-"""The durable job table: queue, progress and outcome of long work (imports, exports) shared by every app host."""
+"""The durable job table: queue, progress and outcome of long work (imports, exports) shared by every app host;
+and the schedule table: when each recurring job is next due (see `jobs.schedule`)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from sqlalchemy.orm import Mapped, deferred, mapped_column
 from xborder.db import Base, UtcDateTime, id_column, org_column
 from xborder.kernel import utcnow
 
-__all__ = ["Job"]
+__all__ = ["Job", "Schedule"]
 
 STATUSES = ("queued", "running", "succeeded", "failed")
 
@@ -51,3 +52,18 @@ class Job(Base):
     finished_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     heartbeat_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
     locked_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
+
+
+class Schedule(Base):
+    """One row per recurring job: claimed by `UPDATE ... WHERE next_run_at <= now`, so however many runners on
+    however many hosts look at it, one of them enqueues the job each period."""
+
+    __tablename__ = "jobs_schedule"
+
+    name: Mapped[str] = mapped_column(String(64), primary_key=True)
+    kind: Mapped[str] = mapped_column(String(64))
+    interval_seconds: Mapped[int] = mapped_column(Integer)
+    next_run_at: Mapped[datetime] = mapped_column(UtcDateTime())
+    last_run_at: Mapped[datetime | None] = mapped_column(UtcDateTime(), nullable=True)
+    last_job_id: Mapped[str | None] = mapped_column(String(26), nullable=True)  # no FK: jobs may be purged
+    last_enqueued_by: Mapped[str | None] = mapped_column(String(128), nullable=True)
