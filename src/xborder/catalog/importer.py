@@ -16,7 +16,7 @@ from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from xborder.catalog.models import Product, Variant, search_text
+from xborder.catalog.models import PRODUCT_TABLE, VARIANT_TABLE, Product, Variant, search_text
 from xborder.catalog.readers import FileRejected, open_sheet
 from xborder.catalog.rows import RowIssue, RowRecord, validate_row
 from xborder.catalog.schemas import ImportIssue, ImportReport
@@ -232,11 +232,11 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
     new_products = [{**p.values, "id": p.id, "organization_id": organization_id, "product_ref": p.ref,
                      "created_at": now, "updated_at": now} for p in plans.values() if p.existing is None]
     for batch in _chunks(new_products, BATCH):
-        session.execute(insert(Product.__table__), batch)  # Core executemany: no ORM bookkeeping per row
+        session.execute(insert(PRODUCT_TABLE), batch)  # Core executemany: no ORM bookkeeping per row
     changed_products = [{**p.values, "id": p.id, "organization_id": organization_id, "product_ref": p.ref,
                          "title": p.values.get("title", p.existing["title"]), "created_at": now, "updated_at": now}
                         for p in plans.values() if p.existing is not None and p.values]
-    _upsert(session, Product.__table__, changed_products, ("organization_id", "product_ref"),
+    _upsert(session, PRODUCT_TABLE, changed_products, ("organization_id", "product_ref"),
             keep=("id", "organization_id", "product_ref", "created_at"))
     inserts: list[dict[str, Any]] = []
     updates: list[dict[str, Any]] = []
@@ -255,7 +255,7 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
                                 "created_at": now})
     done = 0
     for batch in _chunks(inserts, BATCH):
-        session.execute(insert(Variant.__table__), batch)
+        session.execute(insert(VARIANT_TABLE), batch)
         done += len(batch)
         notify(done)
     def progress(count: int) -> None:
@@ -263,7 +263,7 @@ def _write(session: Session, organization_id: str, plans: dict[str, _ProductPlan
         done += count
         notify(done)
 
-    _upsert(session, Variant.__table__, updates, ("organization_id", "sku"),
+    _upsert(session, VARIANT_TABLE, updates, ("organization_id", "sku"),
             keep=("id", "organization_id", "sku", "created_at"), progress=progress)
     _refresh_siblings(session, plans)
 

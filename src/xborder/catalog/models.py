@@ -8,14 +8,14 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from sqlalchemy import JSON, ForeignKey, Index, String, Text, UniqueConstraint, text
+from sqlalchemy import JSON, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from xborder.catalog import search_ddl
 from xborder.db import Base, MoneyAmount, Quantity, TimestampMixin, id_column, org_column, plain_decimal
 
-__all__ = ["PRODUCT_FIELDS", "VARIANT_FIELDS", "WIRELESS_SQL", "Product", "Quantity", "Variant", "plain_decimal",
-           "search_text"]
+__all__ = ["PRODUCT_FIELDS", "PRODUCT_TABLE", "VARIANT_FIELDS", "VARIANT_TABLE", "WIRELESS_SQL", "Product", "Quantity",
+           "Variant", "plain_decimal", "search_text", "table_of"]
 
 
 # "has wireless bands": known and not an empty list. Written as literal SQL so the dashboard's count matches the
@@ -96,7 +96,17 @@ class Variant(TimestampMixin, Base):
     product: Mapped[Product] = relationship(back_populates="variants")
 
 
-search_ddl.attach(Variant.__table__)
+def table_of(model: type[Base]) -> Table:
+    """The Core `Table` behind a declarative model (stubs type `__table__` as any FromClause; ours are all Tables)."""
+    table = model.__table__
+    if not isinstance(table, Table):
+        raise TypeError(f"{model.__name__} is not mapped to a Table")
+    return table
+
+
+PRODUCT_TABLE = table_of(Product)
+VARIANT_TABLE = table_of(Variant)
+search_ddl.attach(VARIANT_TABLE)
 
 
 def search_text(*parts: str | None) -> str:
@@ -105,7 +115,7 @@ def search_text(*parts: str | None) -> str:
 
 
 VARIANT_FIELDS: tuple[str, ...] = tuple(
-    c for c in Variant.__table__.columns
-    if c not in {"id", "organization_id", "product_id", "search_text", "created_at", "updated_at"}
+    c.name for c in VARIANT_TABLE.columns
+    if c.name not in {"id", "organization_id", "product_id", "search_text", "created_at", "updated_at"}
 )
 PRODUCT_FIELDS: tuple[str, ...] = ("product_ref", "title", "description", "source_language", "brand", "category")

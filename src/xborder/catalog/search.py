@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from itertools import product as cartesian
 from typing import Any
 
-from sqlalchemy import and_, column, literal_column, or_, select, table, text
+from sqlalchemy import ColumnClause, and_, column, literal_column, or_, select, table, text
 from sqlalchemy.orm import Session
 
 from xborder.catalog.models import Product, Variant
@@ -23,7 +23,7 @@ __all__ = ["CANDIDATE_CAP", "SearchTerm", "candidate_keys", "key_filter", "parse
 
 CANDIDATE_CAP = 1000
 _TRIGRAM = 3
-_ROWID = literal_column("catalog_variant.rowid")
+_ROWID: ColumnClause[Any] = literal_column("catalog_variant.rowid")  # NullType, like _FTS.c.rowid it joins
 _FTS = table(FTS_TABLE, column("rowid"))
 
 
