@@ -25,6 +25,7 @@ TOP = 500
 HORIZON = 4
 ORIGINS_BACK = (8, 7, 6, 5, 4)
 SEASON = 52
+DEV_SHIFT = 8  # weeks dropped from the end for the development slice (the held-out weeks)
 
 
 def weekly_demand() -> pd.DataFrame:
@@ -75,14 +76,18 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--no-prophet", action="store_true")
     parser.add_argument("--out", type=Path, default=Path(tempfile.gettempdir()) / "xborder-bench")
-    parser.add_argument("--profile", default="full")
+    parser.add_argument("--profile", default=ForecastConfig.profile)
     parser.add_argument("--n-jobs", type=int, default=1)
-    parser.add_argument("--margin", type=float, default=0.1)
-    parser.add_argument("--windows", type=int, default=3)
+    parser.add_argument("--margin", type=float, default=ForecastConfig.selection_margin)
+    parser.add_argument("--windows", type=int, default=ForecastConfig.n_windows)
+    parser.add_argument("--dev", action="store_true",
+                        help="development slice: drop the 8 held-out weeks and evaluate the 8 weeks before them")
     args = parser.parse_args()
     warnings.filterwarnings("ignore")
     args.out.mkdir(parents=True, exist_ok=True)
     demand = weekly_demand()
+    if args.dev:
+        demand = demand[demand["ds"] <= sorted(demand["ds"].unique())[-DEV_SHIFT - 1]]
     weeks = sorted(demand["ds"].unique())
     scored: dict[str, list[pd.DataFrame]] = {}
     choices, timings = [], {"xborder": 0.0, "Prophet": 0.0}
@@ -117,7 +122,8 @@ def main() -> None:
     chosen.to_csv(args.out / "online_retail_choices.csv", index=False)
     simple = min(summary[k]["mase"] for k in ("Naive", "MA4", "MA8", "MA13"))
     report = {
-        "series": TOP, "profile": args.profile, "n_jobs": args.n_jobs,
+        "series": TOP, "slice": "development" if args.dev else "held-out", "profile": args.profile,
+        "n_jobs": args.n_jobs,
         "selection_margin": args.margin, "cv_windows": args.windows,
         "origins": [str(weeks[-b - 1])[:10] for b in ORIGINS_BACK], "horizon_weeks": HORIZON,
         "models": summary,

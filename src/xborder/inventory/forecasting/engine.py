@@ -15,12 +15,12 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 from statsforecast import StatsForecast
-from statsforecast.models import Naive
 
 from xborder.inventory.forecasting.calendar import EventUplift, apply_uplifts, estimate_uplifts, event_flags
-from xborder.inventory.forecasting.candidates import COMBO, Profile, classify, roster_for
+from xborder.inventory.forecasting.candidates import Profile, classify, statsforecast_extras
 from xborder.inventory.forecasting.coldstart import borrow_from_peers
 from xborder.inventory.forecasting.history import Freq, SeriesIssue, prepare_history
+from xborder.inventory.forecasting.selection import fit_group
 from xborder.kernel import ErrorDetail, ValidationFailed
 
 __all__ = ["ForecastConfig", "ForecastResult", "forecast_demand"]
@@ -37,8 +37,8 @@ class ForecastConfig:
     n_windows: int = 3
     step_size: int | None = None  # default: half the horizon, so origins overlap and selection sees more errors
     season_length: int | None = None  # default: 52 weekly, 7 daily
-    profile: Profile = "full"
-    selection_margin: float = 0.1  # a series' own winner must beat the group's best model by this share
+    profile: Profile = "fast"  # "full" adds statsforecast AutoETS/AutoTheta or Croston/ADIDA/IMAPA (8x the time)
+    selection_margin: float = 0.5  # a series leaves the Combo only if its own best beats it by this share
     event_market: str | None = None
     duplicates: Literal["error", "sum"] = "error"
     negatives: Literal["error", "clip"] = "error"
@@ -96,53 +96,6 @@ def _run(sf: StatsForecast, method: str, df: pd.DataFrame, config: ForecastConfi
     keys = ["unique_id", "cutoff", "ds"] if "cutoff" in out.columns else ["unique_id", "ds"]
     out["ds"] = pd.to_datetime(out["ds"])
     return out.sort_values(keys, kind="stable").reset_index(drop=True)
-
-
-def _pick(frame: pd.DataFrame, aliases: list[str], chosen: pd.Series) -> np.ndarray:
-    col = frame["unique_id"].map(chosen).map({a: i for i, a in enumerate(aliases)}).to_numpy(dtype=int)
-    values: np.ndarray = frame[aliases].to_numpy(dtype=float)
-    return np.asarray(values[np.arange(len(frame)), col])
-
-
-def _fit_group(df: pd.DataFrame, roster: Any, config: ForecastConfig, freq: str) -> tuple[pd.DataFrame, ...]:
-    sf = StatsForecast(models=list(roster.models), freq=freq, n_jobs=config.n_jobs, fallback_model=Naive())
-    cv = _run(sf, "cross_validation", df, config, h=config.horizon, n_windows=config.n_windows,
-              step_size=config.step)
-    aliases = [*roster.aliases, COMBO]
-    cv[COMBO] = cv[list(roster.combo_members)].mean(axis=1)
-    errors = cv[aliases].sub(cv["y"], axis=0).abs()
-    by_series = errors.groupby(cv["unique_id"].to_numpy(), sort=True)
-    # A model that could not forecast every validation point of a series (too little history for its window)
-    # is out for that series: averaging only the points it managed would flatter it.
-    incomplete = errors.isna().groupby(cv["unique_id"].to_numpy(), sort=True).any()
-    mae = by_series.mean().where(~incomplete, np.inf).fillna(np.inf)
-    # Shrink per-series choice towards the model that is best across the group (scale-free mean of relative MAE):
-    # a series leaves it only when its own winner is clearly better, which damps selection noise on short history.
-    relative = mae.div(mae.replace(np.inf, np.nan).mean(axis=1).replace(0, np.nan), axis=0)
-    group_best = relative.replace(np.inf, np.nan).mean(axis=0).idxmin()
-    own = mae.idxmin(axis=1)
-    keep_own = mae.min(axis=1) < (1 - config.selection_margin) * mae[group_best]
-    chosen = own.where(keep_own, group_best)
-    best = pd.Series(mae.to_numpy()[np.arange(len(mae)), [aliases.index(c) for c in chosen]], index=mae.index)
-    cv_out = pd.DataFrame({"unique_id": cv["unique_id"], "ds": cv["ds"], "cutoff": cv["cutoff"], "y": cv["y"],
-                           "forecast": _pick(cv, aliases, chosen)})
-    fc_out = _refit_chosen(df, roster, chosen, config, freq)
-    choice = pd.DataFrame({"unique_id": chosen.index, "model": chosen.to_numpy(), "cv_mae": best.to_numpy()})
-    return cv_out, fc_out, choice
-
-
-def _refit_chosen(df: pd.DataFrame, roster: Any, chosen: pd.Series, config: ForecastConfig, freq: str,
-                  ) -> pd.DataFrame:
-    """Final fit of each series with its chosen model only (a quarter of the work of refitting every candidate)."""
-    parts = []
-    for alias, ids in chosen.groupby(chosen, sort=True).groups.items():
-        members = roster.combo_members if alias == COMBO else (alias,)
-        sf = StatsForecast(models=[m for m in roster.models if m.alias in members], freq=freq, n_jobs=config.n_jobs,
-                           fallback_model=Naive())
-        fc = _run(sf, "forecast", df[df["unique_id"].isin(list(ids))], config, h=config.horizon)
-        parts.append(pd.DataFrame({"unique_id": fc["unique_id"], "ds": fc["ds"],
-                                   "forecast": fc[list(members)].mean(axis=1)}))
-    return pd.concat(parts, ignore_index=True).sort_values(["unique_id", "ds"], kind="stable")
 
 
 def _calendar(history: pd.DataFrame, cv: pd.DataFrame, fc: pd.DataFrame, config: ForecastConfig,
@@ -229,13 +182,17 @@ def forecast_demand(
     cvs, fcs, choices = [], [], []
     long_frame = frame[frame["unique_id"].isin(long_ids)]
     seasonal_ok = lengths >= config.test_size + config.season + 1
+    period = np.timedelta64(7 if config.freq == "W" else 1, "D")
     for demand in ("smooth", "intermittent"):
         for seasonal in (True, False):
-            ids = [u for u in long_ids if classes[u] == demand and bool(seasonal_ok[u]) == seasonal]
-            if not ids:
+            ids = long_ids[(classes.reindex(long_ids) == demand).to_numpy()
+                           & (seasonal_ok.reindex(long_ids) == seasonal).to_numpy()]
+            if ids.empty:
                 continue
-            roster = roster_for(demand, season_length=config.season, seasonal=seasonal, profile=config.profile)
-            cv, fc, choice = _fit_group(long_frame[long_frame["unique_id"].isin(ids)], roster, config, freq)
+            cv, fc, choice = fit_group(long_frame[long_frame["unique_id"].isin(ids)],
+                                       statsforecast_extras(demand, config.profile), config, freq, period,
+                                       season=config.season if seasonal else None,
+                                       intermittent=demand == "intermittent", run=_run)
             cvs.append(cv)
             fcs.append(fc)
             choices.append(choice.assign(demand_class=demand, method="cv"))
