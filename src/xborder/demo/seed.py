@@ -1,4 +1,5 @@
-"""Seed the demo workspace once (idempotent): organizations, users with random passwords, the demo catalog.
+"""Seed the demo workspace (idempotent): organizations, users with random passwords, the demo catalog, then the
+journey's stories — compliance, pricing, localization, inventory — each added only where it is missing.
 
 Passwords are generated per workspace and kept in `<data_dir>/demo-credentials.json` (mode 0600), so a demo
 started on a shared machine never ships a known password.
@@ -9,12 +10,17 @@ from __future__ import annotations
 import json
 import os
 import secrets
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from xborder import catalog, identity
 from xborder.bootstrap import Container
 from xborder.db import transaction
+from xborder.demo.compliance_story import seed_compliance
+from xborder.demo.inventory_story import seed_inventory_network, seed_inventory_runs
+from xborder.demo.localization_story import seed_localization
+from xborder.demo.pricing_story import seed_pricing
+from xborder.demo.tour import tour_lines
 from xborder.kernel import NotFound
 
 __all__ = ["DemoCredentials", "DemoUser", "seed_demo_workspace"]
@@ -33,10 +39,15 @@ class DemoUser:
 
 @dataclass(frozen=True)
 class DemoCredentials:
+    """Sign-in details (kept in the data dir) and, after seeding, the bilingual tour of what to look at."""
+
     users: list[DemoUser]
+    tour: tuple[str, ...] = field(default=())
+    seeded: tuple[str, ...] = field(default=())  # stories added by this run (empty when nothing was missing)
 
     def lines(self) -> list[str]:
-        return [f"sign in:   {u.email} / {u.password}   ({u.organization}, {u.role})" for u in self.users]
+        sign_in = [f"sign in:   {u.email} / {u.password}   ({u.organization}, {u.role})" for u in self.users]
+        return sign_in + (["", *self.tour] if self.tour else [])
 
 
 def _credentials_path(container: Container) -> Path:
@@ -61,19 +72,10 @@ def _password() -> str:
     return "demo-" + secrets.token_urlsafe(9)
 
 
-def seed_demo_workspace(container: Container) -> DemoCredentials:
-    """Create the demo organizations, users and catalog unless they exist; return the sign-in details."""
-    path = _credentials_path(container)
+def _create_workspace(container: Container, path: Path) -> tuple[DemoCredentials, str]:
+    """Organizations, users and the catalog in one transaction; the credentials file is written last."""
     security = container.settings.security
     with transaction(container.session_factory) as session:
-        try:
-            identity.get_organization_by_slug(session, slug=SELLER_SLUG)
-            existing = _load(path)
-            if existing is not None:
-                return existing
-            raise RuntimeError(f"the demo workspace exists but {path} is missing; delete the data dir to reseed")
-        except NotFound:
-            pass
         seller = identity.create_organization(session, name="深圳声悦电子 Shenzhen Shengyue Electronics",
                                               slug=SELLER_SLUG, kind="seller", default_locale="zh-CN")
         platform = identity.create_organization(session, name="Marketplace Trust & Safety", slug=PLATFORM_SLUG,
@@ -96,4 +98,51 @@ def seed_demo_workspace(container: Container) -> DemoCredentials:
                                 content=catalog.demo_catalog_csv(), limits=container.settings.imports)
         credentials = DemoCredentials(users=users)
         _save(path, credentials)
-    return credentials
+    return credentials, seller.id
+
+
+def _seed_stories(container: Container, organization_id: str) -> list[str]:
+    """Each story in its own transaction, each skipped when its objects exist: a re-run adds only what is missing
+    (e.g. after an interrupted first run) and otherwise changes nothing."""
+    clock, factory = container.clock, container.session_factory
+    today = clock.today()
+    seeded: list[str] = []
+    with transaction(factory) as session:
+        if seed_compliance(session, organization_id=organization_id, clock=clock,
+                           expiry_warning_days=container.settings.alerts.expiry_warning_days):
+            seeded.append("compliance")
+    with transaction(factory) as session:
+        if seed_pricing(session, organization_id=organization_id, data=container.pricing_data, today=today):
+            seeded.append("pricing")
+    with transaction(factory) as session:
+        if seed_localization(session, organization_id=organization_id, user_id=None,
+                             provider=container.mt_provider):
+            seeded.append("localization")
+    with transaction(factory) as session:
+        if seed_inventory_network(session, organization_id=organization_id, today=today):
+            seeded.append("inventory")
+    seeded += seed_inventory_runs(factory, container.job_handlers, clock, organization_id=organization_id,
+                                  user_id=None)
+    return seeded
+
+
+def seed_demo_workspace(container: Container) -> DemoCredentials:
+    """Create the demo organizations, users, catalog and stories unless they exist; return the sign-in details
+    and the tour."""
+    path = _credentials_path(container)
+    with transaction(container.session_factory) as session:
+        try:
+            seller_id = identity.get_organization_by_slug(session, slug=SELLER_SLUG).id
+        except NotFound:
+            seller_id = None
+    if seller_id is None:
+        credentials, seller_id = _create_workspace(container, path)
+    else:
+        existing = _load(path)
+        if existing is None:
+            raise RuntimeError(f"the demo workspace exists but {path} is missing; delete the data dir to reseed")
+        credentials = existing
+    seeded = _seed_stories(container, seller_id)
+    with transaction(container.session_factory) as session:
+        tour = tour_lines(session, organization_id=seller_id)
+    return DemoCredentials(users=credentials.users, tour=tuple(tour), seeded=tuple(seeded))
