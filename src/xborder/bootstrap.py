@@ -104,6 +104,8 @@ def _register_job_handlers(container: Container) -> None:
                                     compliance.rule_pack_job_handler(clock=container.clock, senders=senders))
     container.job_handlers.register(compliance.DELIVER_JOB_KIND, compliance.delivery_job_handler(
         clock=container.clock, senders=senders, expiry_warning_days=alerts.expiry_warning_days))
+    for recurring in compliance.recurring_jobs(alerts):  # delivery retries, daily expiry scan
+        container.job_handlers.add_schedule(recurring)
     container.job_handlers.register(inventory.InventoryJobKind.IMPORT_SALES, inventory.sales_import_job_handler())
     container.job_handlers.register(inventory.InventoryJobKind.FORECAST, inventory.forecast_job_handler())
     container.job_handlers.register(inventory.InventoryJobKind.PLAN, inventory.plan_job_handler(

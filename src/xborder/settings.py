@@ -63,6 +63,8 @@ class AlertSettings(BaseModel):
     expiry_warning_days: int = 60
     # Webhooks to loopback/private/link-local/... addresses are refused (SSRF); true for on-premises receivers.
     allow_private_webhooks: bool = False
+    retry_every_minutes: float = 5.0  # recurring job: send due (and retry failed) deliveries
+    expiry_scan_every_hours: float = 24.0  # recurring job: expiry scan, then deliveries
 
 
 class Settings(BaseSettings):

@@ -31,6 +31,7 @@ from xborder.compliance.jobs import (
     alert_senders,
     delivery_job_handler,
     evaluation_job_handler,
+    recurring_jobs,
     rule_pack_job_handler,
 )
 from xborder.compliance.monitoring import (
@@ -165,6 +166,7 @@ __all__ = [
     "read_products_file",
     "readiness_matrix",
     "readiness_overview",
+    "recurring_jobs",
     "reevaluate_after_evidence",
     "resolve_webhook_target",
     "rule_pack_job_handler",

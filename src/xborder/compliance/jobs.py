@@ -1,13 +1,14 @@
 """Compliance work run as durable jobs (`xborder.jobs`): a catalog evaluation market by market with progress, a
 rule-pack update (validate, store, re-check affected SKUs, alert), and alert sending (expiry scan + outbox).
 
-`bootstrap` registers these handlers; each is safe to re-run (evaluation writes only changed checklists, a pack
+`bootstrap` registers these handlers and the `recurring_jobs` (delivery retries, daily expiry scan); each is safe
+to re-run (evaluation writes only changed checklists, a pack
 whose content is already in force changes nothing, deliveries are claimed from the outbox).
 """
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy.orm import Session, sessionmaker
@@ -17,12 +18,12 @@ from xborder.compliance.monitoring import deliver_alerts, load_rule_pack
 from xborder.compliance.providers import AlertSender, SmtpSender, WebhookSender
 from xborder.compliance.service import active_library, evaluate_catalog
 from xborder.db import transaction
-from xborder.jobs import ClaimedJob, JobHandler, ProgressReporter
+from xborder.jobs import ClaimedJob, JobHandler, ProgressReporter, RecurringJob
 from xborder.kernel import Clock
 from xborder.settings import AlertSettings
 
 __all__ = ["DELIVER_JOB_KIND", "EVALUATE_JOB_KIND", "RULE_PACK_JOB_KIND", "alert_senders", "delivery_job_handler",
-           "evaluation_job_handler", "rule_pack_job_handler"]
+           "evaluation_job_handler", "recurring_jobs", "rule_pack_job_handler"]
 
 EVALUATE_JOB_KIND = "compliance.evaluate"
 RULE_PACK_JOB_KIND = "compliance.rule_pack"
@@ -89,11 +90,16 @@ def rule_pack_job_handler(*, clock: Clock, senders: dict[str, AlertSender]) -> J
 
 def delivery_job_handler(*, clock: Clock, senders: dict[str, AlertSender], expiry_warning_days: int = 60
                          ) -> JobHandler:
-    """Raise expiry alerts for documents lapsing within the window, then send every due delivery once."""
+    """Raise expiry alerts for documents lapsing within the window, then send every due delivery once.
+
+    Payload `{expiry_scan: false}` (the frequent recurring run) only sends due deliveries.
+    """
 
     def handle(factory: sessionmaker[Session], job: ClaimedJob, progress: ProgressReporter) -> dict[str, Any]:
-        with transaction(factory) as session:
-            expiring = scan_expiring_evidence(session, today=clock.today(), within_days=expiry_warning_days)
+        expiring: list[str] = []
+        if job.payload.get("expiry_scan", True):
+            with transaction(factory) as session:
+                expiring = scan_expiring_evidence(session, today=clock.today(), within_days=expiry_warning_days)
         with transaction(factory) as session:
             report = deliver_alerts(session, senders=senders, clock=clock)
         progress(1, 1, None)
@@ -101,3 +107,14 @@ def delivery_job_handler(*, clock: Clock, senders: dict[str, AlertSender], expir
                 "failed": report.failed}
 
     return handle
+
+
+def recurring_jobs(settings: AlertSettings) -> list[RecurringJob]:
+    """Alert work nobody has to trigger: due deliveries and their retries every few minutes, and the evidence
+    expiry scan (followed by a delivery round) every day. Bootstrap adds them to the job registry."""
+    return [
+        RecurringJob(kind=DELIVER_JOB_KIND, name="compliance.alert_retries",
+                     every=timedelta(minutes=settings.retry_every_minutes), payload={"expiry_scan": False}),
+        RecurringJob(kind=DELIVER_JOB_KIND, name="compliance.expiry_scan",
+                     every=timedelta(hours=settings.expiry_scan_every_hours), payload={"expiry_scan": True}),
+    ]

@@ -1,6 +1,7 @@
 """Durable jobs in the database: long work (imports, exports) with progress that survives restarts.
 
-Any number of app or worker processes on any number of hosts share one queue (see docs/adr/0003).
+Any number of app or worker processes on any number of hosts share one queue (see docs/adr/0003); recurring jobs
+registered on the HandlerRegistry are enqueued once per period by whichever of them claims it (`jobs.schedule`).
 """
 
 from xborder.jobs.errors import JobNotFound, JobOutputMissing, UnknownJobKind
@@ -12,6 +13,13 @@ from xborder.jobs.runner import (
     register_handler,
     run_one,
     run_worker,
+)
+from xborder.jobs.schedule import (
+    RecurringJob,
+    Scheduler,
+    enqueue_due,
+    ensure_schedules,
+    platform_organization,
 )
 from xborder.jobs.schemas import ClaimedJob, JobHandler, JobOutput, JobResult, JobView, ProgressReporter
 from xborder.jobs.service import (
@@ -38,17 +46,22 @@ __all__ = [
     "JobResult",
     "JobView",
     "ProgressReporter",
+    "RecurringJob",
     "RunnerConfig",
+    "Scheduler",
     "UnknownJobKind",
     "claim_next",
     "complete_job",
     "default_registry",
     "enqueue",
+    "enqueue_due",
+    "ensure_schedules",
     "fail_job",
     "get_job",
     "get_job_output",
     "heartbeat",
     "list_jobs",
+    "platform_organization",
     "record_progress",
     "register_handler",
     "requeue_stale",

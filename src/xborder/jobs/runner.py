@@ -1,5 +1,6 @@
-"""Running jobs: the handler registry, one-job execution with heartbeat and throttled progress, and the
-in-process runner thread (embedded default) / `run_worker` loop (`xborder worker`, any number of hosts).
+"""Running jobs: the handler registry (and recurring job definitions), one-job execution with heartbeat and
+throttled progress, and the in-process runner thread (embedded default) / `run_worker` loop (`xborder worker`, any
+number of hosts); both loops also enqueue due recurring jobs (`jobs.schedule`).
 """
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ from sqlalchemy.orm import Session, sessionmaker
 from xborder.db import transaction
 from xborder.jobs import service
 from xborder.jobs.errors import UnknownJobKind
+from xborder.jobs.schedule import RecurringJob, Scheduler
 from xborder.jobs.schemas import ClaimedJob, JobHandler, JobResult
 from xborder.kernel import Clock, DomainError, new_id
 
@@ -35,9 +37,25 @@ class HandlerRegistry:
 
     def __init__(self) -> None:
         self._handlers: dict[str, JobHandler] = {}
+        self._schedules: dict[str, RecurringJob] = {}
 
     def register(self, kind: str, handler: JobHandler) -> None:
         self._handlers[kind] = handler
+
+    def schedule(self, kind: str, *, every: timedelta, payload: dict[str, Any] | None = None,
+                 name: str | None = None) -> RecurringJob:
+        """Enqueue a `kind` job every `every` (once per period across all runners and workers sharing the
+        database); `name` keys the schedule when one kind recurs with different payloads."""
+        return self.add_schedule(RecurringJob(kind=kind, every=every, payload=dict(payload or {}),
+                                              name=name or kind))
+
+    def add_schedule(self, recurring: RecurringJob) -> RecurringJob:
+        self._schedules[recurring.name] = recurring
+        return recurring
+
+    @property
+    def schedules(self) -> list[RecurringJob]:
+        return [self._schedules[name] for name in sorted(self._schedules)]
 
     def get(self, kind: str) -> JobHandler:
         try:
@@ -67,6 +85,25 @@ class RunnerConfig:
     progress_min_interval_seconds: float = 0.5
     # On SQLite a progress write must not wait behind an import's write lock; it is skipped instead.
     sqlite_progress_wait_ms: int = 100
+    schedule_check_seconds: float = 30.0  # how often a runner looks for due recurring jobs
+
+
+def _scheduler(factory: sessionmaker[Session], registry: HandlerRegistry, clock: Clock, worker_id: str,
+               config: RunnerConfig) -> Scheduler | None:
+    schedules = [s for s in registry.schedules if s.kind in registry.kinds]  # never enqueue what nobody runs
+    if not schedules:
+        return None
+    return Scheduler(factory, schedules=schedules, clock=clock, worker_id=worker_id,
+                     check_seconds=config.schedule_check_seconds)
+
+
+def _tick(scheduler: Scheduler | None) -> None:
+    if scheduler is None:
+        return
+    try:
+        scheduler.maybe_tick()
+    except Exception:  # a failed tick must not stop jobs from running; the next check retries
+        log.exception("recurring job check failed")
 
 
 def default_worker_id() -> str:
@@ -204,7 +241,9 @@ class InProcessRunner:
 
     def _loop(self) -> None:
         delay = self._config.poll_min_seconds
+        scheduler = _scheduler(self._factory, self._registry, self._clock, self.worker_id, self._config)
         while not self._stop.is_set():
+            _tick(scheduler)
             try:
                 ran = run_one(self._factory, registry=self._registry, clock=self._clock, worker_id=self.worker_id,
                               config=self._config)
@@ -233,8 +272,10 @@ def run_worker(container: WorkerContainer, *, registry: HandlerRegistry | None =
     registry = registry or getattr(container, "job_handlers", None) or default_registry
     config = config or RunnerConfig()
     worker_id = default_worker_id()
+    scheduler = _scheduler(container.session_factory, registry, container.clock, worker_id, config)
     count, delay = 0, config.poll_min_seconds
     while not (should_stop and should_stop()):
+        _tick(scheduler)
         if run_one(container.session_factory, registry=registry, clock=container.clock, worker_id=worker_id,
                    config=config):
             count += 1
