@@ -70,3 +70,5 @@ def test_lin_finds_every_story_through_the_api_and_the_console(app: FastAPI, cli
         response = client.get(page)
         assert response.status_code == 200, (page, response.text[:300])
     assert "DEMO-RED-2026-0815" in client.get("/compliance/evidence").text
+    reminders = client.get("/compliance?markets=DE,FR,GB,JP,SA,BR").text
+    assert 'id="expiry-reminders"' in reminders and "DEMO-RED-2026-0815" in reminders

@@ -30,7 +30,7 @@ def tour_lines(session: Session, *, organization_id: str) -> list[str]:
     forecasts = inventory.list_forecast_runs(session, organization_id=org, limit=1).items
     plans = inventory.list_plan_runs(session, organization_id=org, limit=1).items
     markets = ",".join(JOURNEY_MARKETS)
-    lines = ["what to look at · 看点 (sign in as the owner 林敏, switch the console to 中文 if you like):"]
+    lines = ["what to look at · 看点 (sign in as lin@…, the owner 林敏):"]
     if speaker_jp is not None:
         lines.append(f"  合规 compliance   /compliance?markets={markets}  音箱 {SPEAKER} 在 JP: {speaker_jp.verdict}"
                      f" (speaker in JP)")
