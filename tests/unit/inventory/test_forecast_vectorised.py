@@ -88,3 +88,14 @@ def test_series_keep_the_combination_unless_clearly_better() -> None:
     chosen = result.choices.set_index("unique_id")["model"]
     assert (chosen.drop("walk") == "Combo").mean() >= 0.75
     assert chosen["walk"] != "Combo"
+
+
+def test_trailing_mean_equals_a_rolling_window_per_series() -> None:
+    from xborder.inventory.forecasting.calendar import _BASELINE_PERIODS, _trailing_mean
+
+    rng = np.random.default_rng(0)
+    frame = pd.DataFrame({"u": np.repeat(["a", "b", "c"], 30), "y": rng.poisson(3, 90).astype(float)})
+    quiet = frame["y"].where(rng.random(90) > 0.3)
+    expected = quiet.groupby(frame["u"], sort=False).transform(
+        lambda s: s.shift(1).rolling(_BASELINE_PERIODS, min_periods=2).mean().ffill())
+    pd.testing.assert_series_equal(_trailing_mean(quiet, frame["u"]), expected, check_names=False)

@@ -50,8 +50,7 @@ def estimate_uplifts(history: pd.DataFrame, flags: pd.DataFrame) -> list[EventUp
     frame = history.sort_values(["unique_id", "ds"]).reset_index(drop=True)
     any_event = frame["ds"].map(flags.any(axis=1)).fillna(False).to_numpy(dtype=bool)
     quiet = frame["y"].where(~any_event)
-    baseline = quiet.groupby(frame["unique_id"], sort=False).transform(
-        lambda s: s.shift(1).rolling(_BASELINE_PERIODS, min_periods=2).mean().ffill())
+    baseline = _trailing_mean(quiet, frame["unique_id"])
     uplifts = []
     for event_id in flags.columns:
         flagged_days = flags.index[flags[event_id].to_numpy()]
@@ -69,6 +68,19 @@ def estimate_uplifts(history: pd.DataFrame, flags: pd.DataFrame) -> list[EventUp
         factor = 1 + (ratio - 1) * occurrences / (occurrences + 1)
         uplifts.append(EventUplift(str(event_id), float(np.clip(factor, _MIN_FACTOR, _MAX_FACTOR)), occurrences))
     return uplifts
+
+
+def _trailing_mean(values: pd.Series, ids: pd.Series) -> pd.Series:
+    """Per series: mean of the non-missing values among the previous `_BASELINE_PERIODS` rows (at least 2), carried
+    forward over gaps — with grouped cumulative sums instead of one rolling window per series."""
+    key = ids.to_numpy()
+    prev = values.groupby(key, sort=False).shift(1)
+    sums = prev.fillna(0.0).groupby(key, sort=False).cumsum()
+    counts = prev.notna().astype(float).groupby(key, sort=False).cumsum()
+    window_sum = sums - sums.groupby(key, sort=False).shift(_BASELINE_PERIODS).fillna(0.0)
+    window_n = counts - counts.groupby(key, sort=False).shift(_BASELINE_PERIODS).fillna(0.0)
+    mean = (window_sum / window_n).where(window_n >= 2)
+    return mean.groupby(key, sort=False).ffill()
 
 
 def apply_uplifts(frame: pd.DataFrame, columns: list[str], flags: pd.DataFrame,
