@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import select, update
+from sqlalchemy import CursorResult, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -69,7 +69,9 @@ def _guarded_update(session: Session, org: str, warehouse_id: str, sku: str, d: 
                 in_transit=b.in_transit + d.in_transit)
         .execution_options(synchronize_session=False)
     )
-    return int(session.execute(stmt).rowcount or 0)  # type: ignore[attr-defined]
+    result = session.execute(stmt)
+    assert isinstance(result, CursorResult)  # an UPDATE's result; Session.execute is typed for any statement
+    return int(result.rowcount or 0)
 
 
 def _ensure_balance(session: Session, org: str, warehouse_id: str, sku: str) -> None:

@@ -11,7 +11,7 @@ import threading
 from datetime import datetime, timedelta
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import CursorResult, Update, func, select, update
 from sqlalchemy.orm import Session, undefer
 
 from xborder.jobs.errors import JobNotFound, JobOutputMissing
@@ -121,17 +121,15 @@ def requeue_stale(session: Session, *, now: datetime, stale_after: timedelta = D
     """
     cutoff = now - stale_after
     stale = (Job.status == "running") & (Job.heartbeat_at < cutoff)
-    failed = session.execute(
-        update(Job).where(stale, Job.attempts >= Job.max_attempts)
-        .values(status="failed", finished_at=now, locked_by=None,
-                error={"code": "jobs.abandoned", "message": "the worker stopped responding too many times",
-                       "details": []})
-        .execution_options(synchronize_session=False))
-    requeued = session.execute(
-        update(Job).where(stale, Job.attempts < Job.max_attempts)
-        .values(status="queued", locked_by=None, message="requeued after the worker stopped responding")
-        .execution_options(synchronize_session=False))
-    return int(requeued.rowcount or 0) + int(failed.rowcount or 0)  # type: ignore[attr-defined]
+    failed = _rows_updated(session, update(Job).where(stale, Job.attempts >= Job.max_attempts)
+                           .values(status="failed", finished_at=now, locked_by=None,
+                                   error={"code": "jobs.abandoned",
+                                          "message": "the worker stopped responding too many times",
+                                          "details": []}))
+    requeued = _rows_updated(session, update(Job).where(stale, Job.attempts < Job.max_attempts)
+                             .values(status="queued", locked_by=None,
+                                     message="requeued after the worker stopped responding"))
+    return requeued + failed
 
 
 def claim_next(session: Session, *, worker_id: str, now: datetime, kinds: list[str] | None = None,
@@ -147,12 +145,10 @@ def claim_next(session: Session, *, worker_id: str, now: datetime, kinds: list[s
                                    .with_for_update(skip_locked=True))
         if candidate is None:
             return None
-        claimed = session.execute(
-            update(Job).where(Job.id == candidate, Job.status == "queued")
-            .values(status="running", locked_by=worker_id, started_at=now, heartbeat_at=now,
-                    attempts=Job.attempts + 1, error=None)
-            .execution_options(synchronize_session=False))
-        if claimed.rowcount == 1:  # type: ignore[attr-defined]
+        claimed = _rows_updated(session, update(Job).where(Job.id == candidate, Job.status == "queued")
+                                .values(status="running", locked_by=worker_id, started_at=now, heartbeat_at=now,
+                                        attempts=Job.attempts + 1, error=None))
+        if claimed == 1:
             job = session.scalar(select(Job).options(undefer(Job.input)).where(Job.id == candidate)
                                  .execution_options(populate_existing=True))
             assert job is not None
@@ -166,11 +162,17 @@ def _owned(job_id: str, worker_id: str) -> Any:
     return (Job.id == job_id) & (Job.status == "running") & (Job.locked_by == worker_id)
 
 
+def _rows_updated(session: Session, statement: Update) -> int:
+    """Run a guarded UPDATE without syncing the identity map (callers re-read what they need); rows it matched."""
+    result = session.execute(statement.execution_options(synchronize_session=False))
+    # Session.execute is typed for any statement; an UPDATE always yields a CursorResult, which has rowcount.
+    assert isinstance(result, CursorResult)
+    return int(result.rowcount or 0)
+
+
 def heartbeat(session: Session, *, job_id: str, worker_id: str, now: datetime) -> bool:
     """Prove this worker is alive; False means the job was taken away (requeued as stale)."""
-    result = session.execute(update(Job).where(_owned(job_id, worker_id)).values(heartbeat_at=now)
-                             .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return _rows_updated(session, update(Job).where(_owned(job_id, worker_id)).values(heartbeat_at=now)) == 1
 
 
 def remember_live_progress(job_id: str, done: int, total: int | None, message: str | None) -> None:
@@ -188,9 +190,7 @@ def record_progress(session: Session, *, job_id: str, worker_id: str, done: int,
     values: dict[str, Any] = {"progress_done": done, "progress_total": total, "heartbeat_at": now}
     if message is not None:
         values["message"] = message[:2000]
-    result = session.execute(update(Job).where(_owned(job_id, worker_id)).values(**values)
-                             .execution_options(synchronize_session=False))
-    return result.rowcount == 1  # type: ignore[attr-defined]
+    return _rows_updated(session, update(Job).where(_owned(job_id, worker_id)).values(**values)) == 1
 
 
 def complete_job(session: Session, *, job_id: str, worker_id: str, result: dict[str, Any], now: datetime,
@@ -205,14 +205,10 @@ def complete_job(session: Session, *, job_id: str, worker_id: str, result: dict[
                       output_media_type=output.media_type[:127])
     if message is not None:
         values["message"] = message
-    done = session.execute(update(Job).where(_owned(job_id, worker_id)).values(**values)
-                           .execution_options(synchronize_session=False))
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    return _rows_updated(session, update(Job).where(_owned(job_id, worker_id)).values(**values)) == 1
 
 
 def fail_job(session: Session, *, job_id: str, worker_id: str, error: dict[str, Any], now: datetime) -> bool:
-    done = session.execute(update(Job).where(_owned(job_id, worker_id))
-                           .values(status="failed", error=error, finished_at=now, heartbeat_at=now, locked_by=None,
-                                   message=str(error.get("message", ""))[:2000])
-                           .execution_options(synchronize_session=False))
-    return done.rowcount == 1  # type: ignore[attr-defined]
+    return _rows_updated(session, update(Job).where(_owned(job_id, worker_id))
+                         .values(status="failed", error=error, finished_at=now, heartbeat_at=now, locked_by=None,
+                                 message=str(error.get("message", ""))[:2000])) == 1
