@@ -176,8 +176,8 @@ def quote(
             origin=origin, destination=dest, hs_code=hs, goods_value=Money.of(value, cur),
             shipping=Money.of(shipping, cur), insurance=Money.of(insurance, cur), quantity=quantity,
             weight_kg=parse_decimal(weight_kg, field="--weight-kg") if weight_kg else None,
-            on=_date(on, "--date") if on else date.today(), incoterm=incoterm.upper(),  # type: ignore[arg-type]
-            channel=channel.lower(), buyer=buyer.upper(),  # type: ignore[arg-type]
+            on=_date(on, "--date") if on else date.today(), incoterm=incoterm.upper(),
+            channel=channel.lower(), buyer=buyer.upper(),
             registrations=frozenset({*registration, *(["ioss"] if ioss else [])}),
             seller_currency=seller_currency.upper() if seller_currency else None, extra_quantities=tuple(extra),
             subdivision=subdivision)

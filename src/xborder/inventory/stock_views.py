@@ -84,7 +84,7 @@ class StockSummary(BaseModel):
 def stock_summary(session: Session, *, organization_id: str, sku: str | None = None) -> StockSummary:
     houses = list(session.scalars(select(Warehouse).where(Warehouse.organization_id == organization_id)
                                   .order_by(Warehouse.tier, Warehouse.code)))
-    by_code = {w.code: WarehouseStock(code=w.code, name=w.name, tier=w.tier, country=w.country,  # type: ignore[arg-type]
+    by_code = {w.code: WarehouseStock(code=w.code, name=w.name, tier=w.tier, country=w.country,
                                       operator=w.operator, marketplace=w.marketplace) for w in houses}
     tiers = {t: TierStock(tier=t) for t in TIERS}
     for w in houses:
