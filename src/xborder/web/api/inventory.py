@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 from decimal import Decimal
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from pydantic import BaseModel, Field
@@ -32,7 +32,7 @@ from xborder.jobs import JobView
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
 from xborder.web.deps import ApiPrincipal, ApiWriter, ContainerDep, DbSession, require_writer
-from xborder.web.idempotency import Idempotent
+from xborder.web.idempotency import Idempotency, Idempotent
 
 router = APIRouter(prefix="/inventory", tags=["inventory"], responses=PROBLEM_RESPONSES)
 
@@ -90,7 +90,7 @@ class PlanIn(BaseModel):
     time_limit_s: float = Field(25.0, gt=0, le=300)
 
 
-def _accepted(request: Request, background: BackgroundTasks, idem: Any, job: JobView) -> Response:
+def _accepted(request: Request, background: BackgroundTasks, idem: Idempotency, job: JobView) -> Response:
     runner = getattr(request.app.state, "job_runner", None)
     if runner is not None:
         background.add_task(runner.wake)

@@ -47,12 +47,12 @@ def login(
         signed = sign_in_console(ui.container, ui.request, email=email, password=password)
     except identity.SignInThrottled as exc:
         minutes = max(1, (exc.retry_after_seconds + 59) // 60)
-        response = ui.render("auth/login.html", status_code=429, title=ui._("Sign in"), next_url=target,
-                             email=email, notice=None,
-                             error=ui._("Too many failed attempts. Try again in %(minutes)s minutes.",
-                                        minutes=minutes))
-        response.headers["Retry-After"] = str(exc.retry_after_seconds)
-        return response
+        throttled = ui.render("auth/login.html", status_code=429, title=ui._("Sign in"), next_url=target,
+                              email=email, notice=None,
+                              error=ui._("Too many failed attempts. Try again in %(minutes)s minutes.",
+                                         minutes=minutes))
+        throttled.headers["Retry-After"] = str(exc.retry_after_seconds)
+        return throttled
     except identity.InvalidCredentials:
         return ui.render("auth/login.html", status_code=401, title=ui._("Sign in"), next_url=target, email=email,
                          error=ui._("Email or password is incorrect."), notice=None)

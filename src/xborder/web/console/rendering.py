@@ -91,13 +91,13 @@ def _filters(loc: ConsoleLocale) -> dict[str, Any]:
     def country_name(code: str | None) -> str:
         if not code:
             return "—"
-        return babel.territories.get(code.upper(), code.upper())
+        return str(babel.territories.get(code.upper(), code.upper()))  # CLDR names are str; babel types them Any
 
     def language_name(tag: str | None) -> str:
         if not tag:
             return "—"
         key = tag.replace("-", "_")
-        return babel.languages.get(key) or babel.languages.get(key.split("_")[0], tag)
+        return str(babel.languages.get(key) or babel.languages.get(key.split("_")[0], tag))
 
     def currency_name(code: str | None) -> str:
         if not code:
@@ -109,7 +109,8 @@ def _filters(loc: ConsoleLocale) -> dict[str, Any]:
         if value is None:
             return ""
         if loc.tag == "zh-CN":
-            return getattr(value, "zh", None) or value.en
+            text: str = getattr(value, "zh", None) or value.en
+            return text
         return str(value.en)
 
     def rate(value: Any) -> str:
