@@ -316,7 +316,9 @@ def _solve_lp_rounding(cost: np.ndarray, upper: np.ndarray, moq: np.ndarray, moq
     result = _lp(cost, lower, fixed_upper, rows, cols, vals, lo, hi)
     if result.x is None:  # opening lines at MOQ broke a limit: close every line the LP wanted below MOQ instead
         lower = np.where(lower > 0, np.minimum(lower, fixed_upper), 0.0)
-        lower[[a for a in moq_arcs if q[a] < moq[a] - 1e-6]] = 0.0
+        closing = [a for a in moq_arcs if q[a] < moq[a] - 1e-6]
+        lower[closing] = 0.0
+        fixed_upper[closing] = 0.0  # closed, not merely unforced: a line left open could ship below its MOQ
         result = _lp(cost, lower, fixed_upper, rows, cols, vals, lo, hi)
     if result.x is None:
         return result, None, "lp_rounding"
