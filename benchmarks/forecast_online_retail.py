@@ -92,6 +92,7 @@ def main() -> None:
     scored: dict[str, list[pd.DataFrame]] = {}
     choices, timings = [], {"xborder": 0.0, "Prophet": 0.0}
     cover = []
+    totals: dict[str, list[float]] = {}  # aggregate bias sum(forecast - actual) / sum(actual) per origin
     for back in ORIGINS_BACK:
         cutoff = weeks[-back - 1]
         train = demand[demand["ds"] <= cutoff]
@@ -110,12 +111,15 @@ def main() -> None:
             report = evaluate_forecasts(fc, future, train, season_length=SEASON, column=column,
                                         levels=(80, 95) if column == "forecast" else ())
             scored.setdefault(column, []).append(report.per_series.assign(origin=str(cutoff)[:10]))
+            totals.setdefault(column, []).append(report.overall.bias)
             if column == "forecast":
                 cover.append(report.overall.coverage)
         choices.append(result.choices.assign(origin=str(cutoff)[:10]))
     summary = {name: {"mase": float(pd.concat(parts)["mase"].mean()), "rmsse": float(pd.concat(parts)["rmsse"].mean()),
                       "bias": float(pd.concat(parts)["bias"].mean())}
                for name, parts in scored.items()}
+    for name, values in totals.items():
+        summary[name]["bias_total"] = float(np.mean(values))
     summary["xborder"] = summary.pop("forecast")
     summary["xborder"]["coverage"] = {str(k): float(np.mean([c[k] for c in cover])) for k in (80, 95)}
     chosen = pd.concat(choices)
