@@ -205,9 +205,11 @@ def list_subscriptions(principal: ApiPrincipal, session: DbSession) -> list[Subs
 
 @router.post("/subscriptions", status_code=201, response_model=SubscriptionCreated,
              summary="Subscribe a webhook (signed, secret shown once) or an e-mail address")
-def create_subscription(body: SubscriptionIn, principal: ApiWriter, idem: Idempotent) -> Response:
+def create_subscription(body: SubscriptionIn, principal: ApiWriter, idem: Idempotent,
+                        container: ContainerDep) -> Response:
     sub_id, secret = compliance.subscribe_alerts(idem.session, organization_id=principal.organization_id,
-                                                 channel=body.channel, target=body.target.strip())
+                                                 channel=body.channel, target=body.target.strip(),
+                                                 allow_private_targets=container.settings.alerts.allow_private_webhooks)
     return idem.respond(SubscriptionCreated(id=sub_id, channel=body.channel, target=body.target.strip(),
                                             secret=secret), status_code=201)
 
