@@ -56,7 +56,7 @@ def _solve(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         weight = np.where(r <= _HUBER_DELTA, 1.0, _HUBER_DELTA / np.maximum(r, 1e-12))
         xw = xa * weight[:, None]
         w = np.linalg.lstsq(np.einsum("ni,nj->ij", xw, xa) + penalty, np.einsum("ni,n->i", xw, y), rcond=None)[0]
-    return w
+    return np.asarray(w)
 
 
 def fit_pooled(values: np.ndarray, horizon: int) -> PooledModel | None:
@@ -91,4 +91,4 @@ def predict_pooled(model: PooledModel, values: np.ndarray) -> np.ndarray:
     """Forecasts (series x horizon) from the end of `values`, floored at zero."""
     x, scale = _features(values)
     xa = np.column_stack([x, np.ones(len(x))])
-    return np.maximum(np.einsum("ni,hi->nh", xa, model.weights) * scale[:, None], 0.0)
+    return np.asarray(np.maximum(np.einsum("ni,hi->nh", xa, model.weights) * scale[:, None], 0.0))

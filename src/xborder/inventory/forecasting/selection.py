@@ -49,9 +49,10 @@ def _all_candidates(values: np.ndarray, cuts: Sequence[int], config: Any, season
     chunks = [values[i:i + _CHUNK] for i in range(0, len(values), _CHUNK)]
     args = (cuts, horizon, season, intermittent, pooled)
     if config.backend == "dask":
-        import dask  # optional extra `scale`: runs on the current distributed client if there is one
+        from dask.base import compute  # optional extra `scale`: runs on the current distributed client, if any
+        from dask.delayed import delayed
 
-        parts = list(dask.compute(*[dask.delayed(_chunk_candidates)(c, *args) for c in chunks]))
+        parts = list(compute(*[delayed(_chunk_candidates)(c, *args) for c in chunks]))  # type: ignore[no-untyped-call]
     elif config.n_jobs > 1 and len(chunks) > 1:
         with ThreadPoolExecutor(max_workers=config.n_jobs) as pool:
             parts = list(pool.map(lambda c: _chunk_candidates(c, *args), chunks))
