@@ -54,7 +54,9 @@ def forecast(
     out: Path = typer.Option(..., "--out", help="output CSV: unique_id, ds, forecast[, lo_L, hi_L]"),
     level: list[int] = typer.Option([], "--level", help="interval level in percent, repeatable (80, 95)"),
     market: str | None = typer.Option(None, "--market", help="use this market's calendar events where they help"),
-    profile: str = typer.Option("full", "--profile", help="full (AutoTheta) or fast (Theta) for very many series"),
+    profile: str = typer.Option("fast", "--profile",
+                                help="fast (vectorised baselines, damped trend, pooled model, combination) or full "
+                                     "(adds AutoETS/AutoTheta or the Croston family; about 8x slower)"),
     duplicates: str = typer.Option("error", "--duplicates", help="error or sum rows with the same date"),
     negatives: str = typer.Option("error", "--negatives", help="error or clip negative quantities to 0"),
     choices: Path | None = typer.Option(None, "--choices", help="also write the model chosen per series here"),
