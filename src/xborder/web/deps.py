@@ -7,12 +7,13 @@ the X-CSRF-Token header); console pages use the cookie and redirect to /login wh
 from __future__ import annotations
 
 import hmac
-from collections.abc import Iterator
+from collections.abc import AsyncIterator
 from typing import Annotated
 
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from xborder import identity
 from xborder.bootstrap import Container
@@ -61,10 +62,33 @@ async def get_container(request: Request) -> Container:  # async: no thread hop 
 ContainerDep = Annotated[Container, Depends(get_container)]
 
 
-def db_session(container: ContainerDep) -> Iterator[Session]:
-    """One transaction per request: committed when the route returns, rolled back on any error."""
-    with transaction(container.session_factory) as session:
+async def db_session(container: ContainerDep) -> AsyncIterator[Session]:
+    """One transaction per request: committed when the route returns, rolled back on any error.
+
+    Async so the request pays one thread hop (the commit or rollback) instead of two: creating a Session does no
+    I/O (it connects on first use, inside the sync route or dependency that runs in the threadpool).
+    """
+    session = container.session_factory()
+    try:
         yield session
+    except BaseException:
+        # Inline rather than in a thread: a cancelled request must still release its connection (errors are rare).
+        try:
+            session.rollback()
+        finally:
+            session.close()
+        raise
+    await run_in_threadpool(_commit_and_close, session)
+
+
+def _commit_and_close(session: Session) -> None:
+    try:
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
 
 
 # scope="function": commit before the response is sent, so a redirect or a 202 Location can be read at once

@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from fastapi import Depends, Request, Response
 from fastapi.encoders import jsonable_encoder
 from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
 from xborder import identity
@@ -69,12 +70,13 @@ def _replay(stored: identity.StoredResponse) -> ReplayResponse:
                                    headers=headers))
 
 
-def idempotency(request: Request, principal: ApiPrincipal, session: DbSession,
-                fingerprint: Annotated[str, Depends(_fingerprint)]) -> Idempotency:
+async def idempotency(request: Request, principal: ApiPrincipal, session: DbSession,
+                      fingerprint: Annotated[str, Depends(_fingerprint)]) -> Idempotency:
+    # Async: without a key there is nothing to look up, so most requests skip a thread hop.
     key = request.headers.get(IDEMPOTENCY_HEADER)
     if key is None:
         return Idempotency(session, None)
-    return _reserve(session, principal, key, fingerprint)
+    return await run_in_threadpool(_reserve, session, principal, key, fingerprint)
 
 
 def _reserve(session: Session, principal: Principal, key: str, fingerprint: str) -> Idempotency:
