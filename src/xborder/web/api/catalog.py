@@ -22,7 +22,7 @@ from xborder.catalog import (
 from xborder.jobs import JobView
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
-from xborder.web.deps import ApiPrincipal, ApiWriter, ContainerDep, DbSession
+from xborder.web.deps import ApiPrincipal, ApiWriter, ContainerDep, DbSession, commit_in_route
 from xborder.web.idempotency import Idempotent
 
 router = APIRouter(tags=["catalog"], responses=PROBLEM_RESPONSES)
@@ -71,7 +71,9 @@ def list_products(
 ) -> Response:
     page = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
                                  limit=limit)
-    return _json(PageOut[ProductSummary](items=page.items, next_cursor=page.next_cursor))
+    response = _json(PageOut[ProductSummary](items=page.items, next_cursor=page.next_cursor))
+    commit_in_route(session)
+    return response
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, summary="One product with its variants")
@@ -112,7 +114,9 @@ def list_variants(
                                  limit=limit, hs_prefix=hs_prefix, brand=brand, category=category,
                                  origin_country=origin_country, has_battery=has_battery, has_wireless=has_wireless,
                                  product_id=product_id)
-    return _json(PageOut[VariantSummary](items=page.items, next_cursor=page.next_cursor))
+    response = _json(PageOut[VariantSummary](items=page.items, next_cursor=page.next_cursor))
+    commit_in_route(session)  # the hot path: one thread hop less
+    return response
 
 
 @router.post("/variants", status_code=201, response_model=VariantOut, summary="Add a SKU to a product")
