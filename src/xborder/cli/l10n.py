@@ -13,7 +13,7 @@ from rich.table import Table
 from xborder import localization
 from xborder.kernel import DomainError, NotFound
 
-__all__ = ["app"]
+__all__ = ["app", "mt_app"]
 
 app = typer.Typer(help="Listing localization: QA checks per market and marketplace, translation memory, glossary.",
                   no_args_is_help=True)
@@ -137,3 +137,57 @@ def glossary_import_command(
     except DomainError as error:
         raise _fail(error) from None
     typer.echo(f"{result.terms} term(s) imported, {result.replaced} replaced")
+
+
+mt_app = typer.Typer(help="Offline machine-translation models (CTranslate2 / Argos Translate packages).",
+                     no_args_is_help=True)
+
+
+def _models_dir() -> Path:
+    from xborder.cli.context import get_settings
+
+    return get_settings().data_dir / "mt-models"
+
+
+@mt_app.command("install")
+def mt_install_command(
+    source: str = typer.Argument(..., help="Source language, e.g. zh."),
+    target: str = typer.Argument(..., help="Target language, e.g. ja."),
+    file: Path | None = typer.Option(None, "--file", "-f", exists=True, help="A CTranslate2 model folder, a "
+                                     ".zip/.tar.gz of one, or an Argos .argosmodel package. Without it the model "
+                                     "is downloaded with argostranslate (needs that package and a network)."),
+    replace: bool = typer.Option(False, "--replace", help="Overwrite an installed model for this pair."),
+) -> None:
+    """Install an offline MT model for one language pair under <data_dir>/mt-models/FROM-TO/."""
+    from xborder.localization.mt_models import install_mt_model
+
+    try:
+        model = install_mt_model(source=source, target=target, models_dir=_models_dir(), archive=file,
+                                 replace=replace)
+    except DomainError as error:
+        raise _fail(error) from None
+    typer.echo(f"installed {model.source} -> {model.target} at {model.path} ({model.size_bytes} bytes, "
+               f"sha256 {model.sha256[:12]}); use it with XBORDER_MT__PROVIDER=ctranslate2")
+
+
+@mt_app.command("list")
+def mt_list_command(as_json: bool = typer.Option(False, "--json", help="Print a JSON list.")) -> None:
+    """List the installed offline MT models."""
+    from xborder.localization.mt_models import list_mt_models
+
+    models = list_mt_models(models_dir=_models_dir())
+    if as_json:
+        typer.echo(json.dumps([{"source": m.source, "target": m.target, "path": str(m.path), "origin": m.origin,
+                                "sha256": m.sha256, "size_bytes": m.size_bytes, "installed_at": m.installed_at}
+                               for m in models], ensure_ascii=False, indent=2))
+        return
+    if not models:
+        typer.echo(f"no MT models installed in {_models_dir()}")
+        return
+    table = Table("pair", "size", "installed", "origin")
+    for m in models:
+        table.add_row(f"{m.source}-{m.target}", f"{m.size_bytes / 1e6:.1f} MB", m.installed_at, m.origin)
+    Console().print(table)
+
+
+app.add_typer(mt_app, name="mt")

@@ -22,6 +22,7 @@ from xborder.localization.listings import (
     transition_listing,
     update_listing,
 )
+from xborder.localization.mt_models import InstalledModel, install_mt_model, list_mt_models
 from xborder.localization.providers import MtProvider, MtSettings, load_provider
 from xborder.localization.qa import (
     QaResult,
@@ -86,6 +87,7 @@ __all__ = [
     "Glossary",
     "GlossaryHit",
     "GlossaryImport",
+    "InstalledModel",
     "ListingCreate",
     "ListingPatch",
     "ListingText",
@@ -125,7 +127,9 @@ __all__ = [
     "import_glossary",
     "import_listings",
     "import_tmx",
+    "install_mt_model",
     "list_listings",
+    "list_mt_models",
     "list_revisions",
     "load_provider",
     "lookup_tm",

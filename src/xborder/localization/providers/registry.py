@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import importlib
 from importlib.metadata import entry_points
+from pathlib import Path
 
 from xborder.kernel import ErrorDetail
 from xborder.localization.providers.base import MtProvider, MtSettings, ProviderLoadError
@@ -25,8 +26,11 @@ def _import(target: str) -> type:
     return getattr(importlib.import_module(module), attribute)  # type: ignore[no-any-return]
 
 
-def load_provider(settings: MtSettings) -> MtProvider | None:
-    """The configured provider, or None when `settings.provider` is unset (the studio then works without MT)."""
+def load_provider(settings: MtSettings, *, models_dir: Path | None = None) -> MtProvider | None:
+    """The configured provider, or None when `settings.provider` is unset (the studio then works without MT).
+
+    `models_dir` (normally `<data_dir>/mt-models`) is where the built-in ctranslate2 provider finds installed models
+    when `settings.model_dir` is unset."""
     name = (settings.provider or "").strip()
     if not name:
         return None
@@ -41,7 +45,10 @@ def load_provider(settings: MtSettings) -> MtProvider | None:
         raise ProviderLoadError(f"MT provider {name!r} could not be loaded: {exc}", details=[
             ErrorDetail(str(exc), field="mt.provider", code="localization.provider_load_failed")]) from None
     try:
-        provider = factory(settings)
+        if models_dir is not None and name == "ctranslate2":
+            provider = factory(settings, models_dir=models_dir)
+        else:
+            provider = factory(settings)
     except Exception as exc:  # any constructor failure must name the provider
         raise ProviderLoadError(f"MT provider {name!r} failed to start: {exc}", details=[
             ErrorDetail(str(exc), field="mt.provider", code="localization.provider_load_failed")]) from None
