@@ -63,7 +63,7 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None) -> Container:
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
-        mt_provider=localization.load_provider(settings.mt),  # a misconfigured provider fails here, named
+        mt_provider=localization.load_provider(settings.mt, models_dir=settings.data_dir / "mt-models"),  # a misconfigured provider fails here, named
     )
     _register_job_handlers(container)
     return container

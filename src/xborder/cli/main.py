@@ -37,6 +37,7 @@ app.command("forecast")(inventory_cli.forecast)
 app.command("replenish")(inventory_cli.replenish)
 app.add_typer(inventory_cli.stock_app, name="stock")
 app.add_typer(l10n_cli.app, name="l10n")
+app.add_typer(l10n_cli.mt_app, name="mt")
 
 if __name__ == "__main__":
     app()
