@@ -63,7 +63,8 @@ def bootstrap(settings: Settings, *, clock: Clock | None = None) -> Container:
         engine=engine,
         session_factory=make_session_factory(engine),
         clock=clock or SystemClock(),
-        mt_provider=localization.load_provider(settings.mt, models_dir=settings.data_dir / "mt-models"),  # a misconfigured provider fails here, named
+        # a misconfigured provider fails here, named
+        mt_provider=localization.load_provider(settings.mt, models_dir=settings.data_dir / "mt-models"),
     )
     _register_job_handlers(container)
     return container
