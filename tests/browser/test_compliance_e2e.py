@@ -8,14 +8,10 @@ Same approach as test_console_e2e.py; screenshots go to test-artifacts/complianc
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -29,39 +25,15 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("Python playwright is not installed (pip install playwright)")
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[str]:
     """The app under uvicorn in a thread: the demo seller (中文, platform admin too) with the demo catalog."""
-    import uvicorn
 
     from xborder.web.app import create_app
 
@@ -77,18 +49,7 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
         catalog.import_products(session, organization_id=org.id, filename="shengyue_catalog_zh.csv",
                                 content=catalog.demo_catalog_csv(), limits=settings.imports)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-compliance-e2e", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield serve_app(app)
 
 
 def _upload(page, base_url: str, tmp: Path, *, scheme: str, kind: str, skus: str, markets: str = "",
@@ -109,14 +70,15 @@ def _upload(page, base_url: str, tmp: Path, *, scheme: str, kind: str, skus: str
     page.locator("#upload-evidence").click()
 
 
-def test_compliance_journey_in_chromium(chromium_path: str, base_url: str, tmp_path: Path) -> None:
+def test_compliance_journey_in_chromium(chromium_path: str, chromium_args: list[str], base_url: str,
+                                        tmp_path: Path) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     expires = (date.today() + timedelta(days=151)).isoformat()
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(30_000)

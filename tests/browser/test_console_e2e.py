@@ -6,13 +6,9 @@ XBORDER_REQUIRE_BROWSER=1 (CI), where a missing browser fails the run. Screensho
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -29,38 +25,14 @@ DEMO_DIR = ROOT / "src" / "xborder" / "demo" / "data"
 DEMO_FILE, DEMO_BAD_FILE = DEMO_DIR / "shengyue_catalog_zh.csv", DEMO_DIR / "shengyue_catalog_bad.csv"
 FIXTURE_FILE = Path(__file__).with_name("catalog_small.csv")
 EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("Python playwright is not installed (pip install playwright)")
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[str]:
     """The real app under uvicorn in a thread, on a fresh SQLite workspace with one organization and user."""
-    import uvicorn
 
     from xborder.web.app import create_app
 
@@ -75,28 +47,17 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
         user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
                                     settings=security, locale="en")
         identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-e2e", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield serve_app(app)
 
 
-def test_console_journey_in_chromium(chromium_path: str, base_url: str) -> None:
+def test_console_journey_in_chromium(chromium_path: str, chromium_args: list[str], base_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     catalog_file = DEMO_FILE if DEMO_FILE.is_file() else FIXTURE_FILE
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(20_000)

@@ -8,15 +8,11 @@ unless XBORDER_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/inventory-*.p
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import date, timedelta
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pytest
@@ -31,33 +27,10 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 JOB_TIMEOUT_MS = 180_000  # the first forecast also pays statsforecast's numba compilation
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("Python playwright is not installed (pip install playwright)")
-    return str(path)
 
 
 def _sales_file(folder: Path) -> Path:
@@ -77,10 +50,9 @@ def _sales_file(folder: Path) -> Path:
 
 
 @pytest.fixture(scope="module")
-def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+def workspace(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[tuple[str, Path]]:
     """The app under uvicorn in a thread: Shengyue (中文) with earphones and a speaker, a Shenzhen domestic
     warehouse with stock, a German 3PL overseas warehouse and a forward warehouse near Frankfurt."""
-    import uvicorn
 
     from xborder.web.app import create_app
 
@@ -117,28 +89,18 @@ def workspace(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, P
                                   to_warehouse="DE-FWD", mode="rail", shipped_on=date(2026, 11, 10),
                                   eta_on=date(2026, 11, 28),
                                   lines=[inventory.TransferLineIn(sku="SY-EB-01", quantity=400)])
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-inventory-e2e", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", _sales_file(folder)
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield serve_app(app), _sales_file(folder)
 
 
-def test_inventory_journey_in_chromium(chromium_path: str, workspace: tuple[str, Path]) -> None:
+def test_inventory_journey_in_chromium(chromium_path: str, chromium_args: list[str],
+                                       workspace: tuple[str, Path]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base_url, sales = workspace
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(20_000)

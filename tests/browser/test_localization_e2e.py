@@ -7,13 +7,9 @@ XBORDER_REQUIRE_BROWSER=1 (CI). Screenshots go to test-artifacts/l10n-*.png.
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -27,32 +23,9 @@ pytestmark = pytest.mark.browser
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
 EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-@pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("Python playwright is not installed (pip install playwright)")
-    return str(path)
 
 
 SOURCE_TITLE = "声悦 节能电水壶 1.5L SY-K100 4件套"
@@ -85,9 +58,9 @@ def _seed(session) -> dict[str, str]:
 
 
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
+def served(tmp_path_factory: pytest.TempPathFactory,
+           serve_app: Callable[[Any], str]) -> Iterator[tuple[str, dict[str, str]]]:
     """The real app under uvicorn in a thread (embedded job runner), on a fresh SQLite workspace."""
-    import uvicorn
 
     from xborder.web.app import create_app
 
@@ -98,28 +71,18 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     upgrade(container.engine)
     with transaction(container.session_factory) as session:
         ids = _seed(session)
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-l10n-e2e", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}", ids
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield serve_app(app), ids
 
 
-def test_localization_studio_in_chromium(chromium_path: str, served: tuple[str, dict[str, str]]) -> None:
+def test_localization_studio_in_chromium(chromium_path: str, chromium_args: list[str],
+                                         served: tuple[str, dict[str, str]]) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     base_url, ids = served
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
         context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(20_000)

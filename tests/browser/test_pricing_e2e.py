@@ -7,13 +7,9 @@ unless XBORDER_REQUIRE_BROWSER=1. Screenshots go to test-artifacts/pricing-*.png
 
 from __future__ import annotations
 
-import os
-import shutil
-import socket
-import threading
-import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -26,41 +22,17 @@ pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
 # (sku, title, HS, cost in CNY): Shengyue's earphones, speaker, kettle and a cheap cable (shipping outweighs it)
 SKUS = [("SY-EB-01", "蓝牙耳机", "851830", "85"), ("SY-SP-01", "蓝牙音箱", "851822", "120"),
         ("SY-KT-01", "电热水壶", "851671", "95"), ("SY-CB-01", "USB-C 数据线", "854442", "6")]
 
 
-def _unavailable(reason: str) -> None:
-    if os.environ.get("XBORDER_REQUIRE_BROWSER") == "1":
-        pytest.fail(f"browser test required (XBORDER_REQUIRE_BROWSER=1) but {reason}")
-    pytest.skip(reason)
 
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 @pytest.fixture(scope="module")
-def chromium_path() -> str:
-    path = shutil.which("chromium")
-    if path is None:
-        _unavailable("Debian's chromium is not installed (apt-get install -y chromium fonts-noto-cjk)")
-    try:
-        import playwright.sync_api  # noqa: F401
-    except ImportError:
-        _unavailable("Python playwright is not installed (pip install playwright)")
-    return str(path)
-
-
-@pytest.fixture(scope="module")
-def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+def base_url(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[str]:
     """The app under uvicorn in a thread: one seller (中文) with three SKUs costed in CNY."""
-    import uvicorn
 
     from xborder.web.app import create_app
 
@@ -78,27 +50,16 @@ def base_url(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
             catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
                 title=title, brand="声悦", variants=[catalog.VariantIn(
                     sku=sku, hs_code=hs, origin_country="CN", cost_price=cost, cost_currency="CNY")]))
-    port = _free_port()
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="warning", lifespan="on"))
-    thread = threading.Thread(target=server.run, name="uvicorn-pricing-e2e", daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 20
-    while not server.started:
-        if time.monotonic() > deadline or not thread.is_alive():
-            raise RuntimeError("uvicorn did not start")
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    yield serve_app(app)
 
 
-def test_pricing_journey_in_chromium(chromium_path: str, base_url: str) -> None:
+def test_pricing_journey_in_chromium(chromium_path: str, chromium_args: list[str], base_url: str) -> None:
     from playwright.sync_api import expect, sync_playwright
 
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=CHROMIUM_ARGS)
+        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
         context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
         page = context.new_page()
         page.set_default_timeout(20_000)
