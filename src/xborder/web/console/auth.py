@@ -8,13 +8,14 @@ from fastapi import APIRouter, Form
 from fastapi.responses import Response
 
 from xborder import identity
-from xborder.web.console.context import AnonymousUi, SignedInUi, commit_before_redirect, safe_next
+from xborder.web.console.context import AnonymousUi, SignedInUi, safe_next
 from xborder.web.console.i18n import console_locale
 from xborder.web.deps import (
     SESSION_COOKIE,
     ConsoleFormPrincipal,
     DbSession,
     clear_session_cookie,
+    commit_in_route,
     set_session_cookie,
     sign_in_console,
     sign_out_console,
@@ -76,7 +77,7 @@ def switch_locale(ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSe
     chosen = console_locale(locale)
     if chosen is not None:
         identity.set_locale(session, user_id=principal.user_id, locale=chosen.tag)
-        commit_before_redirect(session)
+        commit_in_route(session)
         ui.remember_locale(chosen.tag)
     return ui.redirect(safe_next(next))
 

@@ -11,8 +11,8 @@ from pydantic import BaseModel, ValidationError
 
 from xborder import catalog
 from xborder.kernel import DomainError
-from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
+from xborder.web.console.context import SignedInUi, Ui
+from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["router"]
 
@@ -104,7 +104,7 @@ async def product_save(request: Request, ui: SignedInUi, principal: ConsoleFormP
         try:
             catalog.update_product(session, organization_id=principal.organization_id, product_id=product_id,
                                    patch=patch)
-            commit_before_redirect(session)
+            commit_in_route(session)
             return ui.redirect(f"/catalog/products/{product_id}?saved=1")
         except DomainError as exc:
             if exc.status_hint == 404:
@@ -140,7 +140,7 @@ async def variant_save(request: Request, ui: SignedInUi, principal: ConsoleFormP
         try:
             saved = catalog.update_variant(session, organization_id=principal.organization_id,
                                            variant_id=variant_id, patch=patch)
-            commit_before_redirect(session)
+            commit_in_route(session)
             return ui.redirect(f"/catalog/products/{saved.product_id}?saved=1#v-{saved.id}")
         except DomainError as exc:
             if exc.status_hint == 404:

@@ -18,8 +18,8 @@ from xborder import compliance, jobs
 from xborder.compliance.schema import EVIDENCE_TYPES
 from xborder.identity import RoleRequired
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
-from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
+from xborder.web.console.context import SignedInUi, Ui
+from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["JOURNEY_MARKETS", "router"]
 
@@ -91,7 +91,7 @@ async def start_evaluation(request: Request, ui: SignedInUi, principal: ConsoleF
     job = jobs.enqueue(session, organization_id=principal.organization_id, user_id=principal.user_id,
                        kind=compliance.EVALUATE_JOB_KIND, now=ui.container.clock.now(),
                        payload={"markets": markets, "cause": "console check"})
-    commit_before_redirect(session)
+    commit_in_route(session)
     _wake(request, background)
     return ui.redirect(f"/compliance/jobs/{job.id}")
 
@@ -194,7 +194,7 @@ async def evidence_upload(request: Request, ui: SignedInUi, principal: ConsoleFo
     except ValidationFailed as exc:
         session.rollback()
         return _evidence_page(ui, session, values=values, problem=_problem(exc), status_code=422)
-    commit_before_redirect(session)
+    commit_in_route(session)
     flash = ui._("Stored %(file)s; %(count)s checklists re-checked.", file=done.evidence.filename,
                  count=len(done.summary.changed))
     return _evidence_page(ui, session, flash=flash)
@@ -225,7 +225,7 @@ def alerts_page(ui: SignedInUi, session: DbSession, unread: str | None = None) -
 def alert_read(ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession, alert_id: str) -> Response:
     compliance.mark_alert_read(session, organization_id=principal.organization_id, alert_id=alert_id,
                                clock=ui.container.clock)
-    commit_before_redirect(session)
+    commit_in_route(session)
     return ui.redirect("/compliance/alerts")
 
 
@@ -288,6 +288,6 @@ async def rules_apply(request: Request, ui: SignedInUi, principal: ConsoleFormPr
                        kind=compliance.RULE_PACK_JOB_KIND, now=ui.container.clock.now(),
                        payload={"url": url} if content is None else {"filename": source}, input=content,
                        input_filename=source if content is not None else None)
-    commit_before_redirect(session)
+    commit_in_route(session)
     _wake(request, background)
     return ui.redirect(f"/compliance/jobs/{job.id}")

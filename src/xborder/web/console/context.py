@@ -13,7 +13,6 @@ from urllib.parse import urlsplit
 
 from fastapi import Depends, Request
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
-from sqlalchemy.orm import Session
 
 from xborder.bootstrap import Container
 from xborder.identity import Principal
@@ -22,7 +21,7 @@ from xborder.web.console.i18n import LOCALE_COOKIE, ConsoleLocale, negotiate, tr
 from xborder.web.console.rendering import is_htmx, render
 from xborder.web.deps import get_container, require_console_principal
 
-__all__ = ["LOGIN_CSRF_COOKIE", "AnonymousUi", "SignedInUi", "Ui", "anonymous_ui", "commit_before_redirect",
+__all__ = ["LOGIN_CSRF_COOKIE", "AnonymousUi", "SignedInUi", "Ui", "anonymous_ui",
            "safe_next", "signed_in_ui"]
 
 # Double-submit token for the forms shown before a session exists (sign in, language switch on that page).
@@ -83,12 +82,6 @@ class Ui:
     def login_csrf_ok(self, submitted: str | None) -> bool:
         expected = self.request.cookies.get(LOGIN_CSRF_COOKIE)
         return bool(expected and submitted and hmac.compare_digest(expected.encode(), submitted.encode()))
-
-
-def commit_before_redirect(session: Session) -> None:
-    """Commit now: `deps.db_session` commits only after the response is sent (FastAPI's default "request" scope
-    for yield dependencies), so a browser following our 303 could otherwise read the page before the write lands."""
-    session.commit()
 
 
 def safe_next(value: str | None, default: str = "/") -> str:

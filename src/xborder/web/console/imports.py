@@ -11,9 +11,9 @@ from fastapi.responses import Response
 from starlette.datastructures import UploadFile
 
 from xborder import catalog, jobs
-from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
+from xborder.web.console.context import SignedInUi, Ui
 from xborder.web.console.import_reasons import REASONS
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
+from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["IMPORT_JOB_KIND", "router"]
 
@@ -80,7 +80,7 @@ async def import_upload(request: Request, ui: SignedInUi, principal: ConsoleForm
                        kind=IMPORT_JOB_KIND, now=ui.container.clock.now(),
                        payload={"filename": upload.filename, "dry_run": dry_run}, input=content,
                        input_filename=upload.filename)
-    commit_before_redirect(session)
+    commit_in_route(session)
     runner = getattr(request.app.state, "job_runner", None)
     if runner is not None:
         background.add_task(runner.wake)

@@ -17,8 +17,8 @@ from starlette.datastructures import UploadFile
 from xborder import inventory, jobs
 from xborder.inventory import InventoryJobKind, LedgerEntryIn
 from xborder.kernel import DomainError
-from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
+from xborder.web.console.context import SignedInUi, Ui
+from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["router"]
 
@@ -101,7 +101,7 @@ async def record_entry(request: Request, ui: SignedInUi, principal: ConsoleFormP
         session.rollback()
         return _ledger(ui, session, values["sku"], values=values, problem=_problem(ui, exc),
                        status_code=422)  # htmx swaps 422 only: the refusal shows in place
-    commit_before_redirect(session)
+    commit_in_route(session)
     return ui.redirect(f"/inventory/ledger?sku={entry.sku}")
 
 
@@ -111,7 +111,7 @@ def _enqueue(ui: Ui, session: Session, principal: Any, kind: InventoryJobKind, p
              content: bytes | None = None, filename: str | None = None) -> str:
     job = jobs.enqueue(session, organization_id=principal.organization_id, user_id=principal.user_id, kind=kind,
                        now=ui.container.clock.now(), payload=payload, input=content, input_filename=filename)
-    commit_before_redirect(session)
+    commit_in_route(session)
     return job.id
 
 

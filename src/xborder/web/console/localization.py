@@ -11,8 +11,8 @@ from sqlalchemy.orm import Session
 
 from xborder import catalog, jobs, localization, markets
 from xborder.kernel import Conflict, ValidationFailed
-from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
+from xborder.web.console.context import SignedInUi, Ui
+from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["BULK_KINDS", "router"]
 
@@ -75,7 +75,7 @@ async def generate(request: Request, ui: SignedInUi, principal: ConsoleFormPrinc
     except ValidationFailed as error:
         return _index(ui, session, market=None, status=None, cursor=None, error=_explain(ui, error),
                       status_code=422)
-    commit_before_redirect(session)
+    commit_in_route(session)
     return ui.redirect(f"/localization/listings/{view.id}")
 
 
@@ -100,7 +100,7 @@ async def bulk(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal
         payload.update(status=str(form.get("status") or "needs_review"), on=ui.today().isoformat())
     job = jobs.enqueue(session, organization_id=principal.organization_id, user_id=principal.user_id,
                        kind=BULK_KINDS[action], now=ui.container.clock.now(), payload=payload)
-    commit_before_redirect(session)
+    commit_in_route(session)
     runner = getattr(request.app.state, "job_runner", None)
     if runner is not None:
         background.add_task(runner.wake)
@@ -181,7 +181,7 @@ async def save(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal
         return _editor(ui, session, listing_id, status_code=409, draft=changes, error=ui._(
             "Someone changed this listing while you were editing. Your text is kept below; review the "
             "current version and save again."))
-    commit_before_redirect(session)
+    commit_in_route(session)
     return ui.redirect(f"/localization/listings/{listing_id}?saved=1")
 
 
@@ -197,5 +197,5 @@ async def transition(request: Request, ui: SignedInUi, principal: ConsoleFormPri
     except ValidationFailed as error:
         session.rollback()
         return _editor(ui, session, listing_id, status_code=422, error=_explain(ui, error), problems=error.details)
-    commit_before_redirect(session)
+    commit_in_route(session)
     return ui.redirect(f"/localization/listings/{listing_id}")

@@ -17,8 +17,8 @@ from starlette.datastructures import FormData, QueryParams
 from xborder import pricing
 from xborder.kernel import DomainError, Money
 from xborder.pricing import QuoteIn
-from xborder.web.console.context import SignedInUi, Ui, commit_before_redirect
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, require_writer
+from xborder.web.console.context import SignedInUi, Ui
+from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["router"]
 
@@ -120,7 +120,7 @@ async def save_quote(request: Request, ui: SignedInUi, principal: ConsoleFormPri
     view = pricing.save_quote(session, organization_id=principal.organization_id,
                               data=data.with_latest_fx() if body.fx_latest else data,
                               request=body.to_request(today=ui.today()), label=label)
-    commit_before_redirect(session)
+    commit_in_route(session)
     return ui.redirect(f"/pricing/quotes/{view.id}")
 
 
