@@ -13,9 +13,6 @@ import asyncio
 import json
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -23,14 +20,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-import httpx  # only to wait for the server to start
+from _api_harness import fresh_tenant, percentile, serve
 from sqlalchemy import text
 
-from xborder import catalog, identity
-from xborder.db import make_engine, make_session_factory, transaction
-from xborder.db.models_registry import metadata
-from xborder.kernel import SystemClock
-from xborder.settings import ImportLimits, SecuritySettings
+from xborder import catalog
+from xborder.db import make_session_factory, transaction
+from xborder.settings import ImportLimits
 
 WORDS = ["wireless", "earbuds", "charger", "cable", "speaker", "lamp", "kettle", "mouse", "keyboard", "adapter",
          "headphones", "powerbank", "fan", "heater", "blender", "toy", "watch", "scale", "router", "camera"]
@@ -64,23 +59,11 @@ def _catalog_csv(variants: int, per_product: int = 10) -> bytes:
 
 def seed(url: str, variants: int) -> str:
     """Create the schema, one organization with a token, and `variants` SKUs; returns the API token."""
-    engine = make_engine(url)
-    metadata.drop_all(engine)
-    metadata.create_all(engine)
+    engine, org_id, token = fresh_tenant(url)
     factory = make_session_factory(engine)
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    now = SystemClock().now()
-    with transaction(factory) as s:
-        org = identity.create_organization(s, name="Bench Seller", slug="bench")
-        user = identity.create_user(s, email="bench@example.com", password="bench-password", display_name="Bench",
-                                    settings=security)
-        identity.add_member(s, organization_id=org.id, user_id=user.id, role="owner")
-        principal = identity.sign_in(s, email="bench@example.com", password="bench-password", ip=None,
-                                     user_agent=None, settings=security, now=now).principal
-        token = identity.issue_api_token(s, principal=principal, name="bench", now=now).token
     started = time.perf_counter()
     with transaction(factory) as s:
-        report = catalog.import_products(s, organization_id=org.id, filename="bench.csv",
+        report = catalog.import_products(s, organization_id=org_id, filename="bench.csv",
                                          content=_catalog_csv(variants), limits=ImportLimits())
     if report.errors:
         raise SystemExit(f"seed import failed: {report.errors[:3]}")
@@ -90,33 +73,6 @@ def seed(url: str, variants: int) -> str:
         conn.execute(text("VACUUM ANALYZE" if engine.dialect.name == "postgresql" else "ANALYZE"))
     engine.dispose()
     return token
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "XBORDER_DATABASE_URL": url, "XBORDER_DATA_DIR": str(data_dir),
-           "XBORDER_JOB_RUNNER": "external"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xborder.web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"],
-        env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                time.sleep(2 * workers)  # the other workers start in parallel; give them a moment
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("uvicorn did not start")
 
 
 class _Connection:
@@ -189,12 +145,6 @@ async def drive(base: str, token: str, *, clients: int, seconds: float, rate: fl
     return samples, wall
 
 
-def _pct(values: list[float], q: float) -> float:
-    if not values:
-        return float("nan")
-    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1] if len(values) > 1 else values[0]
-
-
 def run(backend: str, url: str, data_dir: Path, args: argparse.Namespace) -> list[str]:
     print(f"[{backend}] seeding {args.variants:,} variants ...", file=sys.stderr)
     token = seed(url, args.variants)
@@ -209,14 +159,16 @@ def run(backend: str, url: str, data_dir: Path, args: argparse.Namespace) -> lis
     rows = []
     for kind in ("list", "search"):
         server = samples.server_ms[kind]
-        rows.append(f"| {backend} | {kind} | {len(server):,} | {len(server) / wall:,.0f} | {_pct(server, 50):.1f} | "
-                    f"{_pct(server, 95):.1f} | {_pct(server, 99):.1f} | {_pct(samples.client_ms[kind], 99):.1f} |")
+        client_p99 = percentile(samples.client_ms[kind], 99)
+        rows.append(f"| {backend} | {kind} | {len(server):,} | {len(server) / wall:,.0f} | "
+                    f"{percentile(server, 50):.1f} | {percentile(server, 95):.1f} | {percentile(server, 99):.1f} | "
+                    f"{client_p99:.1f} |")
     total = sum(len(v) for v in samples.server_ms.values())
     rows.append(f"| {backend} | all | {total:,} | {total / wall:,.0f} | "
-                f"{_pct(samples.server_ms['list'] + samples.server_ms['search'], 50):.1f} | "
-                f"{_pct(samples.server_ms['list'] + samples.server_ms['search'], 95):.1f} | "
-                f"{_pct(samples.server_ms['list'] + samples.server_ms['search'], 99):.1f} | "
-                f"{_pct(samples.client_ms['list'] + samples.client_ms['search'], 99):.1f} |")
+                f"{percentile(samples.server_ms['list'] + samples.server_ms['search'], 50):.1f} | "
+                f"{percentile(samples.server_ms['list'] + samples.server_ms['search'], 95):.1f} | "
+                f"{percentile(samples.server_ms['list'] + samples.server_ms['search'], 99):.1f} | "
+                f"{percentile(samples.client_ms['list'] + samples.client_ms['search'], 99):.1f} |")
     if samples.errors:
         rows.append(f"| {backend} | errors | {samples.errors} | | | | | |")
     return rows

@@ -15,9 +15,6 @@ import asyncio
 import json
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import tempfile
 import time
@@ -25,12 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import httpx
-
-from xborder import identity
-from xborder.db import make_engine, make_session_factory, transaction
-from xborder.db.models_registry import metadata
-from xborder.kernel import SystemClock
-from xborder.settings import SecuritySettings
+from _api_harness import fresh_tenant, percentile, serve
 
 # (dest, currency, hs, date): combinations the shipped data covers (duty lines, VAT, de minimis, FX on the date)
 CASES = [("DE", "EUR", "610910", "2025-03-01"), ("FR", "EUR", "851830", "2025-05-12"),
@@ -48,48 +40,9 @@ class Samples:
 
 def seed(url: str) -> str:
     """Create the schema, one organization with an owner and an API token; returns the token."""
-    engine = make_engine(url)
-    metadata.drop_all(engine)
-    metadata.create_all(engine)
-    factory = make_session_factory(engine)
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    now = SystemClock().now()
-    with transaction(factory) as s:
-        org = identity.create_organization(s, name="Bench Seller", slug="bench")
-        user = identity.create_user(s, email="bench@example.com", password="bench-password", display_name="Bench",
-                                    settings=security)
-        identity.add_member(s, organization_id=org.id, user_id=user.id, role="owner")
-        principal = identity.sign_in(s, email="bench@example.com", password="bench-password", ip=None,
-                                     user_agent=None, settings=security, now=now).principal
-        token = identity.issue_api_token(s, principal=principal, name="bench", now=now).token
+    engine, _, token = fresh_tenant(url)
     engine.dispose()
     return token
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
-def serve(url: str, data_dir: Path, workers: int) -> tuple[subprocess.Popen[bytes], str]:
-    port = _free_port()
-    env = {**os.environ, "XBORDER_DATABASE_URL": url, "XBORDER_DATA_DIR": str(data_dir),
-           "XBORDER_JOB_RUNNER": "external"}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "xborder.web.app:create_app", "--factory", "--host", "127.0.0.1",
-         "--port", str(port), "--workers", str(workers), "--log-level", "warning", "--no-access-log"], env=env)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        try:
-            if httpx.get(f"{base}/api/v1/openapi.json", timeout=2).status_code == 200:
-                time.sleep(2 * workers)  # the other workers start in parallel
-                return proc, base
-        except httpx.HTTPError:
-            time.sleep(0.2)
-    proc.kill()
-    raise SystemExit("uvicorn did not start")
 
 
 def _body(rng: random.Random) -> dict[str, object]:
@@ -136,12 +89,6 @@ async def drive(base: str, token: str, *, clients: int, seconds: float, think_ms
         return samples, time.monotonic() - started
 
 
-def _pct(values: list[float], q: float) -> float:
-    if len(values) < 2:
-        return values[0] if values else float("nan")
-    return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=20)
@@ -167,8 +114,8 @@ def main() -> None:
     print("| quotes | quotes/s | server p50 | server p95 | server p99 | client p50 | client p95 | client p99 |")
     print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     s, c = samples.server_ms, samples.client_ms
-    print(f"| {n:,} | {n / wall:,.0f} | {_pct(s, 50):.2f} | {_pct(s, 95):.2f} | {_pct(s, 99):.2f} | "
-          f"{_pct(c, 50):.2f} | {_pct(c, 95):.2f} | {_pct(c, 99):.2f} |")
+    print(f"| {n:,} | {n / wall:,.0f} | {percentile(s, 50):.2f} | {percentile(s, 95):.2f} | {percentile(s, 99):.2f} | "
+          f"{percentile(c, 50):.2f} | {percentile(c, 95):.2f} | {percentile(c, 99):.2f} |")
     if samples.errors:
         print(f"\nerrors: {samples.errors}")
 
