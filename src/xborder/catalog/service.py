@@ -7,9 +7,11 @@ missing ones. Functions flush but never commit: the caller owns the transaction 
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import cache
 from typing import Any, Literal
 
-from sqlalchemy import String, case, cast, exists, func, select, text
+from pydantic import TypeAdapter
+from sqlalchemy import Select, String, case, cast, exists, func, select, text
 from sqlalchemy.orm import Session
 
 from xborder.catalog import search, writers
@@ -237,13 +239,7 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
     the start of the SKU or the brand (see catalog/search.py).
     """
     _check_limit(limit)
-    battery, wireless = _has_battery().label("has_battery"), _has_wireless().label("has_wireless")
-    stmt = (select(Variant.id, Variant.product_id, Product.product_ref, Variant.sku, Variant.variant_name,
-                   Product.title, Product.brand, Product.category, Variant.hs_code, Variant.origin_country,
-                   Variant.cost_price, Variant.cost_currency, battery, wireless)
-            .join(Product, Product.id == Variant.product_id)
-            .where(Variant.organization_id == organization_id)
-            .order_by(Variant.sku).limit(limit + 1))
+    stmt = _variant_summaries().where(Variant.organization_id == organization_id).limit(limit + 1)
     term = search.parse_query(query)
     if term is not None:
         keys = None if search.planner_decides(session, term) else search.candidate_keys(
@@ -269,9 +265,26 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
     if cursor:
         stmt = stmt.where(Variant.sku > _cursor_key(cursor))
     rows = session.execute(stmt).all()
-    items = [VariantSummary(**row._asdict()) for row in rows[:limit]]
+    # one validation call for the page (pydantic-core loops in Rust), not a model constructor per row
+    items = _SUMMARY_LIST.validate_python([dict(zip(_SUMMARY_FIELDS, row, strict=True)) for row in rows[:limit]])
     next_cursor = encode_cursor(items[-1].sku) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+_SUMMARY_LIST = TypeAdapter(list[VariantSummary])
+_SUMMARY_FIELDS = tuple(VariantSummary.model_fields)
+
+
+@cache
+def _variant_summaries() -> Select[Any]:
+    """The list statement's columns, join and order, built once (the hot path only adds its filters)."""
+    columns = (Variant.id, Variant.product_id, Product.product_ref, Variant.sku, Variant.variant_name, Product.title,
+               Product.brand, Product.category, Variant.hs_code, Variant.origin_country, Variant.cost_price,
+               Variant.cost_currency, _has_battery().label("has_battery"), _has_wireless().label("has_wireless"))
+    stmt: Select[Any] = select(*columns).join(Product, Product.id == Variant.product_id).order_by(Variant.sku)
+    if tuple(stmt.selected_columns.keys()) != _SUMMARY_FIELDS:
+        raise AssertionError("VariantSummary fields and the list statement's columns differ")
+    return stmt
 
 
 def list_products(session: Session, *, organization_id: str, query: str | None = None, cursor: str | None = None,

@@ -7,8 +7,10 @@ the X-CSRF-Token header); console pages use the cookie and redirect to /login wh
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator
-from typing import Annotated
+from collections.abc import AsyncIterator, Callable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
@@ -24,6 +26,8 @@ from xborder.web.problems import LoginRequired
 __all__ = [
     "SESSION_COOKIE",
     "ApiPrincipal",
+    "ApiRead",
+    "ApiReader",
     "ApiWriter",
     "ConsoleFormPrincipal",
     "ConsolePrincipal",
@@ -49,6 +53,7 @@ SESSION_COOKIE = "xb_session"
 CSRF_HEADER = "X-CSRF-Token"
 CSRF_FORM_FIELD = "csrf_token"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+T = TypeVar("T")
 
 _bearer = HTTPBearer(auto_error=False, description="API token from POST /api/v1/auth/tokens (shown once)")
 _cookie = APIKeyCookie(name=SESSION_COOKIE, auto_error=False,
@@ -119,6 +124,22 @@ def _csrf_matches(expected: str | None, submitted: str | None) -> bool:
     return bool(expected and submitted and hmac.compare_digest(expected.encode(), submitted.encode()))
 
 
+def _authenticate_api(session: Session, *, now: datetime, bearer_token: str | None, cookie: str | None,
+                      method: str, csrf_header: str | None) -> Principal:
+    if bearer_token is not None:
+        principal = identity.resolve_api_token(session, token=bearer_token, now=now)
+        if principal is None:
+            raise NotAuthenticated("the API token is unknown or revoked")
+        return principal
+    if cookie:
+        principal = identity.resolve_session(session, token=cookie, now=now)
+        if principal is not None:
+            if method not in SAFE_METHODS and not _csrf_matches(principal.csrf_token, csrf_header):
+                raise CsrfFailed()
+            return principal
+    raise NotAuthenticated()
+
+
 def require_api_principal(
     request: Request,
     session: DbSession,
@@ -126,23 +147,49 @@ def require_api_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
-    now = container.clock.now()
-    if bearer is not None:
-        principal = identity.resolve_api_token(session, token=bearer.credentials, now=now)
-        if principal is None:
-            raise NotAuthenticated("the API token is unknown or revoked")
-        return principal
-    if cookie:
-        principal = identity.resolve_session(session, token=cookie, now=now)
-        if principal is not None:
-            if request.method not in SAFE_METHODS and not _csrf_matches(principal.csrf_token,
-                                                                         request.headers.get(CSRF_HEADER)):
-                raise CsrfFailed()
-            return principal
-    raise NotAuthenticated()
+    return _authenticate_api(session, now=container.clock.now(),
+                             bearer_token=bearer.credentials if bearer is not None else None, cookie=cookie,
+                             method=request.method, csrf_header=request.headers.get(CSRF_HEADER))
 
 
 ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
+
+
+@dataclass(frozen=True, slots=True)
+class ApiRead:
+    """Authenticate and run one short read-only unit of work (session, sign-in check, query, serialization, commit)
+    directly on the event loop, for the hot list routes.
+
+    Why not the threadpool: a worker process runs Python one thread at a time anyway, and 16 requests interleaved
+    over threads cost ~1 ms of CPU each in switching and lock hand-offs and all finish late (processor sharing); run
+    in turn, each finishes in its own service time and the end-to-end p99 halves (docs/benchmarks.md, issue 2).
+    Only bounded, indexed reads may use it (a page of at most 200 rows); anything slow stays in the threadpool.
+    """
+
+    container: Container
+    bearer_token: str | None
+    cookie: str | None
+    method: str
+    csrf_header: str | None
+
+    def run(self, work: Callable[[Session, Principal], T]) -> T:
+        with transaction(self.container.session_factory) as session:
+            principal = _authenticate_api(session, now=self.container.clock.now(), bearer_token=self.bearer_token,
+                                          cookie=self.cookie, method=self.method, csrf_header=self.csrf_header)
+            return work(session, principal)
+
+
+async def api_read(
+    request: Request,
+    container: ContainerDep,
+    bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
+    cookie: Annotated[str | None, Depends(_cookie)],
+) -> ApiRead:
+    return ApiRead(container, bearer.credentials if bearer is not None else None, cookie, request.method,
+                   request.headers.get(CSRF_HEADER))
+
+
+ApiReader = Annotated[ApiRead, Depends(api_read)]
 
 
 def require_writer(principal: Principal) -> Principal:

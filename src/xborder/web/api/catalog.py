@@ -6,6 +6,7 @@ from typing import Annotated, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from xborder import catalog, jobs
@@ -19,10 +20,11 @@ from xborder.catalog import (
     VariantPatch,
     VariantSummary,
 )
+from xborder.identity import Principal
 from xborder.jobs import JobView
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
-from xborder.web.deps import ApiPrincipal, ApiWriter, ContainerDep, DbSession, commit_in_route
+from xborder.web.deps import ApiPrincipal, ApiReader, ApiWriter, ContainerDep, DbSession
 from xborder.web.idempotency import Idempotent
 
 router = APIRouter(tags=["catalog"], responses=PROBLEM_RESPONSES)
@@ -62,18 +64,17 @@ def create_product(body: ProductIn, principal: ApiWriter, session: DbSession, id
 
 
 @router.get("/products", response_model=PageOut[ProductSummary], summary="List or search products, by product_ref")
-def list_products(
-    principal: ApiPrincipal,
-    session: DbSession,
+async def list_products(
+    read: ApiReader,
     q: Annotated[str | None, Query(max_length=200, description=_PRODUCT_Q)] = None,
     cursor: CursorParam = None,
     limit: LimitParam = 50,
 ) -> Response:
-    page = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
-                                 limit=limit)
-    response = _json(PageOut[ProductSummary](items=page.items, next_cursor=page.next_cursor))
-    commit_in_route(session)
-    return response
+    def page(session: Session, principal: Principal) -> Response:
+        found = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
+                                      limit=limit)
+        return _json(PageOut[ProductSummary](items=found.items, next_cursor=found.next_cursor))
+    return read.run(page)
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, summary="One product with its variants")
@@ -96,9 +97,8 @@ def delete_product(product_id: str, principal: ApiWriter, session: DbSession) ->
 # -- variants ---------------------------------------------------------------------------------------------------
 
 @router.get("/variants", response_model=PageOut[VariantSummary], summary="List or search SKUs, ordered by SKU")
-def list_variants(
-    principal: ApiPrincipal,
-    session: DbSession,
+async def list_variants(
+    read: ApiReader,
     q: Annotated[str | None, Query(max_length=200, description="words in SKU, name, title, brand or HS code")] = None,
     cursor: CursorParam = None,
     limit: LimitParam = 50,
@@ -110,13 +110,13 @@ def list_variants(
     has_wireless: bool | None = None,
     product_id: Annotated[str | None, Query(max_length=26)] = None,
 ) -> Response:
-    page = catalog.list_variants(session, organization_id=principal.organization_id, query=q, cursor=cursor,
-                                 limit=limit, hs_prefix=hs_prefix, brand=brand, category=category,
-                                 origin_country=origin_country, has_battery=has_battery, has_wireless=has_wireless,
-                                 product_id=product_id)
-    response = _json(PageOut[VariantSummary](items=page.items, next_cursor=page.next_cursor))
-    commit_in_route(session)  # the hot path: one thread hop less
-    return response
+    def page(session: Session, principal: Principal) -> Response:
+        found = catalog.list_variants(session, organization_id=principal.organization_id, query=q, cursor=cursor,
+                                      limit=limit, hs_prefix=hs_prefix, brand=brand, category=category,
+                                      origin_country=origin_country, has_battery=has_battery,
+                                      has_wireless=has_wireless, product_id=product_id)
+        return _json(PageOut[VariantSummary](items=found.items, next_cursor=found.next_cursor))
+    return read.run(page)  # the hot path: sign-in check, query and JSON in turn on the event loop
 
 
 @router.post("/variants", status_code=201, response_model=VariantOut, summary="Add a SKU to a product")
