@@ -30,7 +30,7 @@ def test_matrix_cells_have_figures_or_name_the_problem(session: Session) -> None
                                      limits=ImportLimits())
     session.commit()
     assert report.ok, report
-    matrix = price_matrix(session, organization_id=org.id, markets=["us", "JP", "DE", "MX"], on=date(2026, 3, 5),
+    matrix = price_matrix(session, organization_id=org.id, markets=["us", "JP", "DE", "NG"], on=date(2026, 3, 5),
                           data=PricingData(fx=EcbReferenceRates()), shipping=Money.of("3", "USD"))
     assert matrix.variants == 3 and len(matrix.cells) == 12
     cells = {(c.sku, c.market): c for c in matrix.cells}
@@ -39,7 +39,7 @@ def test_matrix_cells_have_figures_or_name_the_problem(session: Session) -> None
     assert us_tee.proposed_price.amount % 1 == Decimal("0.99") and us_tee.margin is not None and us_tee.margin >= 15
     assert cells[("TOY-01", "JP")].proposed_price is not None  # toys are free in Japan (FAQ 1204)
     assert cells[("TEE-01", "JP")].error_code == "pricing.no_tariff_data"  # heading not sourced: never 0 %
-    assert cells[("TEE-01", "MX")].error_code == "pricing.no_tariff_data"
+    assert cells[("TEE-01", "NG")].error_code == "pricing.no_tariff_data"
     assert cells[("MUG-01", "DE")].error_code == "pricing.variant_incomplete"
     assert price_matrix(session, organization_id=other.id, markets=["US"], on=date(2026, 3, 5),
                         data=PricingData(fx=EcbReferenceRates())).cells == ()
