@@ -111,14 +111,14 @@ def figures_of(result: LandedCost) -> QuoteFigures:
         result.payable_by_seller.amount, result.complete)
 
 
-_Prepared = tuple[QuoteContext, QuotePlan, frozenset[str]]
+_Prepared = tuple[QuoteContext, QuotePlan]
 
 
 def _prepare(data: PricingData, request: QuoteRequest) -> _Prepared:
     req = normalize_request(request)
     ctx = data.context(req)
     plan = plan_quote(req, ctx)
-    return ctx, plan, frozenset(g.rule for g in ctx.gaps)
+    return ctx, plan
 
 
 def quote_figures(data: PricingData, requests: Iterable[QuoteRequest]) -> Iterator[QuoteFigures | DomainError]:
@@ -141,7 +141,7 @@ def quote_figures(data: PricingData, requests: Iterable[QuoteRequest]) -> Iterat
         if isinstance(found, DomainError):
             yield found
             continue
-        ctx, plan, gap_rules = found
+        ctx, plan = found
         try:
             if (req.goods_value.amount < 0 or req.quantity < 1 or (shipping is not None and shipping.amount < 0)
                     or (insurance is not None and insurance.amount < 0)
@@ -151,10 +151,7 @@ def quote_figures(data: PricingData, requests: Iterable[QuoteRequest]) -> Iterat
         except DomainError as exc:
             yield exc
             continue
-        complete = True
-        if gap_rules:
-            complete = not any(g.rule not in ev.excluded and (g.ignores_de_minimis or not ev.duty_dm_applies)
-                               for g in ctx.gaps)
+        complete = not ev.open_gaps
         total = ev.duty + ev.tax + ev.fees
         seller_pays = (total - ev.buyer_pays).quantize(quantum_of(plan.currency), rounding=ROUND_HALF_UP)
         yield QuoteFigures(plan.currency, ev.customs, ev.duty, ev.tax, ev.fees, total, ev.landed, ev.landed_seller,

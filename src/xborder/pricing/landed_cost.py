@@ -80,8 +80,7 @@ def explain(req: QuoteRequest, ctx: QuoteContext, plan: QuotePlan, ev: Evaluatio
                 effective_from=source.version.valid_from, certainty=source.version.certainty, payer=payer,  # type: ignore[arg-type]
                 collected_at="border", legal_basis=measure.legal_basis,
                 note=source.version.note or measure.coverage_note))
-    gaps: tuple[Gap, ...] = tuple(g for g in ctx.gaps if g.rule not in ev.excluded
-                                  and (g.ignores_de_minimis or not ev.duty_dm_applies))
+    gaps: tuple[Gap, ...] = tuple(g for g in ctx.gaps if g.rule in ev.open_gaps)
     total = ev.duty + ev.tax + ev.fees
     return LandedCost(
         currency=cur, customs_value=Money(ev.customs, cur), valuation_basis="CIF" if plan.cif else "FOB",

@@ -17,7 +17,7 @@ def resolve_measures(measures: Iterable[Measure], *, origin: str, channel: str, 
     """Measures in force on `on` for this origin/channel/HS, and gaps where the data says 'unknown'.
 
     Value conditions (e.g. formal entries over USD 2,500) and mutual exclusions are applied later by the core,
-    because they depend on the consignment value.
+    because they depend on the consignment value; gaps carry the conditions so the core can drop them too.
     """
     resolved: list[ResolvedMeasure] = []
     gaps: list[Gap] = []
@@ -40,13 +40,15 @@ def resolve_measures(measures: Iterable[Measure], *, origin: str, channel: str, 
             continue
         if version.status == "unknown":
             gaps.append(Gap(measure.id, measure.name, f"status unknown from {version.valid_from}: {version.note}",
-                            measure.reference.href, version.valid_from, measure.ignores_de_minimis))
+                            measure.reference.href, version.valid_from, measure.ignores_de_minimis,
+                            measure.value_above, measure.value_at_most))
             continue
         if covered is None:
             gaps.append(Gap(measure.id, measure.name,
                             f"HS {hs} is not in the shipped coverage of this measure; whether it applies is unknown "
                             f"({measure.coverage_note or 'partial list'})", measure.reference.href,
-                            version.valid_from, measure.ignores_de_minimis))
+                            version.valid_from, measure.ignores_de_minimis, measure.value_above,
+                            measure.value_at_most))
             continue
         assert version.rate is not None  # in_force versions always carry a rate (checked at load)
         resolved.append(ResolvedMeasure(measure, version, version.rate))

@@ -14,7 +14,7 @@ from xborder.kernel import ErrorDetail, Money
 from xborder.markets import DeMinimisThreshold
 from xborder.pricing.fx.base import FxQuote
 from xborder.pricing.rates import Rate
-from xborder.pricing.schedules import Measure, MeasureVersion, TariffLine
+from xborder.pricing.schedules import Measure, MeasureVersion, TariffLine, ValueCondition
 
 __all__ = [
     "Certainty",
@@ -101,6 +101,9 @@ class Gap:
     source: str
     effective_from: date | None
     ignores_de_minimis: bool = False
+    # the measure's value band: a gap about a low-value regime is no gap for a consignment above the band
+    value_above: ValueCondition | None = None
+    value_at_most: ValueCondition | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -16,6 +16,7 @@ from xborder.markets import DeMinimisThreshold, de_minimis_applies
 from xborder.pricing.errors import MarketFactMissing, NoTariffData, PricingInputInvalid
 from xborder.pricing.model import QuoteContext, QuoteRequest, ResolvedMeasure
 from xborder.pricing.rates import AdValorem, evaluate_rate
+from xborder.pricing.schedules import ValueCondition
 
 __all__ = ["DeMinimisPick", "Evaluation", "QuotePlan", "evaluate", "plan_quote", "quantum_of"]
 
@@ -74,6 +75,7 @@ class Evaluation:
     tax_dm_value: Decimal | None
     point_of_sale: bool
     excluded: frozenset[str]
+    open_gaps: frozenset[str]  # rules of ctx.gaps that concern this consignment (not excluded, in its value band)
     lines: tuple[tuple[object, str, Decimal, Decimal], ...]
     duty: Decimal
     tax: Decimal
@@ -198,22 +200,21 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
     duty_entry = plan.duty_dm.entry
     duty_value = value_in(duty_entry.basis, duty_entry.currency) if duty_entry is not None else None
     duty_dm = duty_value is not None and duty_entry is not None and duty_value <= duty_entry.amount
-    applicable = []
-    for step in plan.steps:
-        measure = step[0].measure
-        if duty_dm and not measure.ignores_de_minimis:
-            continue
-        above, at_most = measure.value_above, measure.value_at_most
-        if above is not None and not value_in(above.basis, above.currency) > above.amount:
-            continue
-        if at_most is not None and not value_in(at_most.basis, at_most.currency) <= at_most.amount:
-            continue
-        applicable.append(step)
+
+    def in_band(above: ValueCondition | None, at_most: ValueCondition | None) -> bool:
+        return ((above is None or value_in(above.basis, above.currency) > above.amount)
+                and (at_most is None or value_in(at_most.basis, at_most.currency) <= at_most.amount))
+
+    applicable = [step for step in plan.steps
+                  if (not duty_dm or step[0].measure.ignores_de_minimis)
+                  and in_band(step[0].measure.value_above, step[0].measure.value_at_most)]
     excluded: frozenset[str] = frozenset()
     if applicable:
         excluded = frozenset(ex for step in applicable for ex in step[0].measure.excludes)
         if excluded:
             applicable = [step for step in applicable if step[0].measure.id not in excluded]
+    open_gaps = frozenset(g.rule for g in ctx.gaps if g.rule not in excluded
+                          and (g.ignores_de_minimis or not duty_dm) and in_band(g.value_above, g.value_at_most))
     quantities: dict[str, Decimal] = {}
     if plan.needs_quantities:
         quantities = {"item": Decimal(req.quantity), "subheading": Decimal(1), "entry": Decimal(1),
@@ -287,5 +288,5 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
         landed_seller = (landed if target == cur else landed * from_dest[target]).quantize(
             quantum_of(target), rounding=ROUND_HALF_UP)
     return Evaluation(goods, transport, customs, duty_dm, duty_value, tax_dm, tax_value, point_of_sale, excluded,
-                      tuple(lines), duty, tax, fees, goods_and_transport, landed,
+                      open_gaps, tuple(lines), duty, tax, fees, goods_and_transport, landed,
                       buyer_pays.quantize(quantum, rounding=ROUND_HALF_UP), landed_seller)

@@ -145,6 +145,10 @@ class PricingData:
             for cond in (rm.measure.value_above, rm.measure.value_at_most):
                 if cond is not None:
                     pairs.add((dest, cond.currency))
+        for gap in gaps:
+            for cond in (gap.value_above, gap.value_at_most):
+                if cond is not None:
+                    pairs.add((dest, cond.currency))
         pairs |= {(dest, t.currency) for t in thresholds_of(facts)}
         if req.seller_currency is not None:
             pairs.add((dest, req.seller_currency))

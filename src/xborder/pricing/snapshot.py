@@ -125,7 +125,7 @@ def context_to_json(ctx: QuoteContext) -> dict[str, Any]:
             ctx.base_missing[0], [[d.message, d.field, d.row, d.code] for d in ctx.base_missing[1]]],
         "measures": [_measure(rm) for rm in ctx.measures],
         "gaps": [[g.rule, g.name, g.message, g.source, g.effective_from.isoformat() if g.effective_from else None,
-                  g.ignores_de_minimis] for g in ctx.gaps],
+                  g.ignores_de_minimis, _condition(g.value_above), _condition(g.value_at_most)] for g in ctx.gaps],
         "fx": [[q.base, q.quote, format(q.rate, "f"), q.rate_date.isoformat(), q.source] for q in ctx.fx],
         "warnings": list(ctx.warnings), "versions": list(ctx.versions)}
 
@@ -145,8 +145,9 @@ def context_from_json(raw: dict[str, Any]) -> QuoteContext:
     missing = raw["base_missing"]
     return QuoteContext(
         facts=facts, base=base, measures=tuple(_unmeasure(m) for m in raw["measures"]),
-        gaps=tuple(Gap(g[0], g[1], g[2], g[3], date.fromisoformat(g[4]) if g[4] else None, g[5])
-                   for g in raw["gaps"]),
+        # snapshots saved before gaps carried value bands have six fields: no band
+        gaps=tuple(Gap(g[0], g[1], g[2], g[3], date.fromisoformat(g[4]) if g[4] else None, g[5],
+                       *(_uncondition(c) for c in g[6:8])) for g in raw["gaps"]),
         fx=tuple(FxQuote(q[0], q[1], Decimal(q[2]), date.fromisoformat(q[3]), q[4]) for q in raw["fx"]),
         warnings=tuple(raw["warnings"]), versions=tuple(raw["versions"]),
         base_missing=None if missing is None else (missing[0], tuple(ErrorDetail(*d) for d in missing[1])))

@@ -9,7 +9,14 @@ from decimal import Decimal
 import pytest
 
 from xborder.kernel import Money
-from xborder.pricing import EcbReferenceRates, NoTariffData, PricingData, PricingInputInvalid, QuoteRequest
+from xborder.pricing import (
+    EcbReferenceRates,
+    NoTariffData,
+    PricingData,
+    PricingInputInvalid,
+    QuoteRequest,
+    quote_figures,
+)
 from xborder.pricing import quote_landed_cost as quote
 from xborder.pricing.importers.common import read_lines
 from xborder.pricing.rates import Negated, Sum, evaluate_rate, format_rate, parse_rate
@@ -95,3 +102,16 @@ def test_rate_difference_parses_formats_and_evaluates() -> None:
     amount = evaluate_rate(rate, value=Decimal("100"), quantities={"entry": Decimal(1)},
                            convert=lambda a, c: a)
     assert amount == Decimal("40")
+
+
+def test_a_gap_about_a_low_value_regime_does_not_touch_consignments_above_its_band(data: PricingData) -> None:
+    """South Africa's small-parcel flat rate is unknown from 2024-11-01 (za/measures.yaml): a ZAR 400 parcel is
+    incomplete, a ZAR 5,000 one is not, and the batch path says the same."""
+    def request(value: str) -> QuoteRequest:
+        return QuoteRequest(origin="CN", destination="ZA", hs_code="630221", goods_value=Money.of(value, "ZAR"),
+                            on=date(2025, 3, 1), channel="courier")
+    small, large = quote(data, request=request("400")), quote(data, request=request("5000"))
+    assert [gap.rule for gap in small.gaps] == ["za.low_value_flat_rate"] and not small.complete
+    assert large.gaps == () and large.complete and large.duty.amount > 0
+    figures = list(quote_figures(data, [request("400"), request("5000")]))
+    assert [f.complete for f in figures] == [False, True]  # type: ignore[union-attr]
