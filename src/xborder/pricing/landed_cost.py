@@ -16,6 +16,7 @@ from xborder.pricing.model import (
     FactRef,
     Gap,
     LandedCost,
+    MarketFacts,
     QuoteContext,
     QuoteLine,
     QuoteRequest,
@@ -70,7 +71,7 @@ def explain(req: QuoteRequest, ctx: QuoteContext, plan: QuotePlan, ev: Evaluatio
                 effective_from=ref.effective_from, certainty=ref.certainty,
                 payer="buyer" if ev.point_of_sale else payer,  # type: ignore[arg-type]
                 collected_at="point_of_sale" if ev.point_of_sale else "border",
-                legal_basis=f"import_tax.base = {plan.tax_base_kind}", note=ref.note))
+                legal_basis=_tax_basis(plan, facts, point_of_sale=ev.point_of_sale), note=ref.note))
         else:
             assert isinstance(source, ResolvedMeasure)
             measure = source.measure
@@ -101,3 +102,11 @@ def compute_landed_cost(req: QuoteRequest, ctx: QuoteContext) -> LandedCost:
     """Compute duties, import tax, fees, de minimis decisions and totals for one quote. Pure."""
     plan = plan_quote(req, ctx)
     return explain(req, ctx, plan, evaluate(plan, ctx, req))
+
+
+def _tax_basis(plan: QuotePlan, facts: MarketFacts, *, point_of_sale: bool) -> str:
+    uplift = facts.import_tax_uplift
+    if plan.tax_base_uplift is None or uplift is None or point_of_sale:
+        return f"import_tax.base = {plan.tax_base_kind}"
+    return (f"import_tax.base = {plan.tax_base_kind} + {plan.tax_base_uplift.normalize():f}% of the customs value "
+            f"(import_tax.base_uplift, {uplift.source}, from {uplift.effective_from.isoformat()})")

@@ -80,6 +80,8 @@ class MarketFacts:
     import_tax_base: FactRef  # value: cif_plus_duty | fob_plus_duty | customs_value_plus_duty | ... | none
     de_minimis_duty: FactRef  # value: tuple[DeMinimisThreshold, ...]
     de_minimis_tax: FactRef
+    # percent of the customs value added to the import-tax base (South Africa's 10 % "added tax value"); None: no uplift
+    import_tax_uplift: FactRef | None = None
 
 
 @dataclass(frozen=True, slots=True)

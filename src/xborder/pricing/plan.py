@@ -56,6 +56,7 @@ class QuotePlan:
     tax_rate: Decimal | None
     tax_base_kind: str
     seller_currency: str | None
+    tax_base_uplift: Decimal | None = None  # percent of the customs value added to the import-tax base
     # measure, its ad valorem percent (fast path) and whether it replaces the base duty
     steps: tuple[tuple[ResolvedMeasure, Decimal | None, bool], ...] = ()
     base_percent: Decimal | None = None
@@ -169,7 +170,8 @@ def plan_quote(req: QuoteRequest, ctx: QuoteContext) -> QuotePlan:
         tax_dm=_pick(facts.de_minimis_tax.value, req),  # type: ignore[arg-type]
         measures=ctx.measures, tax_rate=rate if isinstance(rate, Decimal) else None, tax_base_kind=tax_base_kind,
         seller_currency=req.seller_currency, steps=steps, base_percent=base_percent,
-        needs_quantities=needs_quantities)
+        needs_quantities=needs_quantities,
+        tax_base_uplift=facts.import_tax_uplift.value if facts.import_tax_uplift is not None else None)  # type: ignore[arg-type]
 
 
 def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluation:
@@ -273,6 +275,8 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
             base = goods + duty_total
         else:  # customs_value_plus_duty
             base = customs + duty_total
+        if plan.tax_base_uplift is not None and not point_of_sale:
+            base += customs * plan.tax_base_uplift / 100
         tax_base = base.quantize(quantum, rounding=ROUND_HALF_UP)
         tax = (tax_base * rate / 100).quantize(quantum, rounding=ROUND_HALF_UP)
         lines.append(("tax", "tax", tax_base, tax))

@@ -116,7 +116,8 @@ def context_to_json(ctx: QuoteContext) -> dict[str, Any]:
         "format": SNAPSHOT_FORMAT,
         "facts": {"code": f.code, "currency": f.currency, "tax_name": f.tax_name,
                   **{name: _fact(getattr(f, name)) for name in ("standard_rate", "valuation_basis", "import_tax_base",
-                                                                "de_minimis_duty", "de_minimis_tax")}},
+                                                                "de_minimis_duty", "de_minimis_tax")},
+                  "import_tax_uplift": None if f.import_tax_uplift is None else _fact(f.import_tax_uplift)},
         "base": None if b is None else {
             "code": b.code, "rate": format_rate(b.rate), "text": b.text, "version_id": b.version_id,
             "valid_from": b.valid_from.isoformat(), "reference": [b.reference.title, b.reference.href],
@@ -136,7 +137,9 @@ def context_from_json(raw: dict[str, Any]) -> QuoteContext:
     f = raw["facts"]
     facts = MarketFacts(code=f["code"], currency=f["currency"], tax_name=f["tax_name"],
                         **{name: _unfact(f[name]) for name in ("standard_rate", "valuation_basis", "import_tax_base",
-                                                               "de_minimis_duty", "de_minimis_tax")})
+                                                               "de_minimis_duty", "de_minimis_tax")},
+                        # absent from snapshots saved before the uplift was modelled: no uplift then
+                        import_tax_uplift=_unfact(f["import_tax_uplift"]) if f.get("import_tax_uplift") else None)
     b = raw["base"]
     base = None if b is None else TariffLine(
         code=b["code"], rate=parse_rate(b["rate"]), text=b["text"], version_id=b["version_id"],
