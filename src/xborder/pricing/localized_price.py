@@ -28,6 +28,7 @@ __all__ = [
     "RepriceProposal",
     "TierPrice",
     "localize_price",
+    "margin_at_net_price",
     "preview_repricing",
     "price_ending_for",
     "quantity_tier_prices",
@@ -195,6 +196,15 @@ def localize_price(inputs: PriceInputs) -> LocalizedPrice:
         target_price=Money(target.quantize(quantum, rounding=ROUND_CEILING), cur),
         floor_price=Money(floor.quantize(quantum, rounding=ROUND_CEILING), cur), status=status,
         reasons=tuple(reasons), ending_source=inputs.ending.source if inputs.ending else None)
+
+
+def margin_at_net_price(inputs: PriceInputs, net_price: Decimal) -> Decimal:
+    """Margin (percent of the net price) the seller keeps in this market if the net price (VAT/GST excluded) is
+    `net_price` in the destination currency: what the market leaves at a price set elsewhere."""
+    _check(inputs)
+    displayed = net_price * (1 + inputs.tax_rate / HUNDRED) if inputs.tax_inclusive else net_price
+    cost = inputs.unit_cost.amount * (inputs.fx_rate if inputs.unit_cost.currency != inputs.currency else 1)
+    return _evaluate(inputs, displayed, cost + inputs.landed_extras)[3]
 
 
 def quantity_tier_prices(inputs: PriceInputs, tiers: Sequence[tuple[int, Decimal, Decimal]]) -> tuple[TierPrice, ...]:

@@ -301,10 +301,16 @@ class MatrixCellOut(BaseModel):
                                                    "the market requires)")
     margin: str | None = Field(description="percent of the net price")
     landed_share_of_price: str | None = Field(description="transport + duties + border fees, percent of net price")
-    status: Literal["ok", "amber", "red", "error"]
+    status: Literal["ok", "amber", "red", "error"] = Field(
+        description="red: transport + duties + border fees reach the profit, or the margin left at the median net "
+                    "price of the SKU's other markets is under the floor; amber: they take half the profit, or that "
+                    "margin is under the target")
     complete: bool
     error_code: str | None
     message: str | None = Field(description="why the cell has no figures, or what is uncertain")
+    peer_price_margin: str | None = Field(
+        default=None, description="margin (percent) left in this market at the median net price (VAT excluded) of "
+                                  "the SKU's other priced markets, when there are at least two")
 
     @classmethod
     def of(cls, cell: MatrixCell) -> MatrixCellOut:
@@ -313,7 +319,8 @@ class MatrixCellOut(BaseModel):
                    duties_taxes_fees=_money(cell.duties_taxes_fees.amount if cell.duties_taxes_fees else None),
                    proposed_price=_money(cell.proposed_price.amount if cell.proposed_price else None),
                    margin=_money(cell.margin), landed_share_of_price=_money(cell.landed_share_of_price),
-                   status=cell.status, complete=cell.complete, error_code=cell.error_code, message=cell.message)
+                   status=cell.status, complete=cell.complete, error_code=cell.error_code, message=cell.message,
+                   peer_price_margin=_money(cell.peer_price_margin))
 
 
 class PriceMatrixOut(BaseModel):

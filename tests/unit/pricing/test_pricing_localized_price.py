@@ -16,11 +16,13 @@ from xborder.pricing.localized_price import (
     PriceInputs,
     _evaluate,
     localize_price,
+    margin_at_net_price,
     preview_repricing,
     price_ending_for,
     quantity_tier_prices,
     round_to_ending,
 )
+from xborder.pricing.matrix import MatrixCell, _against_peers
 
 
 def _inputs(**kw: object) -> PriceInputs:
@@ -57,6 +59,35 @@ def test_tax_inclusive_market_adds_vat_before_the_ending() -> None:
 def test_landed_cost_eating_the_profit_is_red() -> None:
     price = localize_price(_inputs(landed_extras=Decimal(40), target_margin=Decimal(10), floor_margin=Decimal(5)))
     assert price.status == "red" and "eat the profit" in price.reasons[0]
+
+
+def test_margin_at_a_given_net_price_matches_the_proposed_price() -> None:
+    inputs = _inputs(market="DE", currency="EUR", tax_rate=Decimal(19), tax_inclusive=True)
+    price = localize_price(inputs)
+    assert margin_at_net_price(inputs, price.net_price.amount).quantize(Decimal("0.1")) == price.margin.quantize(
+        Decimal("0.1"))
+    assert margin_at_net_price(inputs, price.net_price.amount / 2) < 0  # half the price: a loss
+
+
+def _priced(market: str, extras: str, rate: str = "1") -> tuple[MatrixCell, PriceInputs]:
+    inputs = _inputs(market=market, currency="USD", landed_extras=Decimal(extras), fx_rate=Decimal(rate),
+                     unit_cost=Money.of("8", "EUR"))
+    price = localize_price(inputs)
+    cell = MatrixCell("v", "SKU", market, "USD", None, None, price.price, price.margin, None, price.status, True)
+    return cell, inputs
+
+
+def test_a_market_whose_landed_cost_is_out_of_line_with_its_peers_turns_red() -> None:
+    """Every cell is priced at the target margin; only against the other markets' median price does the market
+    with heavy import charges show that it cannot sell at a comparable price."""
+    row = [_priced("DE", "2"), _priced("FR", "2.2"), _priced("US", "1.5"), _priced("BR", "9")]
+    assert all(cell.status != "red" for cell, _ in row)
+    rated = {cell.market: cell for cell in _against_peers(row)}
+    assert rated["BR"].status == "red" and rated["BR"].peer_price_margin is not None
+    assert rated["BR"].peer_price_margin < Decimal(15) <= rated["DE"].peer_price_margin  # type: ignore[operator]
+    assert rated["DE"].status in ("ok", "amber") and rated["US"].status in ("ok", "amber")
+    alone = _against_peers(row[:2])  # one other market is no peer group: statuses unchanged, no peer margin
+    assert [c.peer_price_margin for c in alone] == [None, None]
 
 
 def test_impossible_fees_are_refused() -> None:
