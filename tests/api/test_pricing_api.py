@@ -16,6 +16,8 @@ from xborder.web.app import create_app
 
 DE_QUOTE = {"origin": "CN", "dest": "DE", "hs": "610910", "value": "200", "currency": "EUR", "shipping": "20",
             "date": "2025-03-01", "incoterm": "DDP"}
+# Singapore ships only its non-dutiable chapters: dutiable beer (2203) has no line, a stable "no tariff data" case
+NO_TARIFF = {"dest": "SG", "hs": "220300"}
 CLI_KEYS = {"currency", "customs_value", "duty", "import_vat", "other_taxes_and_fees", "total_taxes_and_duties",
             "landed_cost", "de_minimis_applied", "lines"}
 LINE_KEYS = {"name", "base", "rate", "amount", "source", "effective_from", "certainty", "payer", "rule"}
@@ -39,7 +41,7 @@ def test_single_quote_is_the_cli_contract_with_every_line_explained(client, org_
 
 
 def test_bad_input_names_what_is_missing(client, org_a) -> None:
-    unknown_hs = client.post("/api/v1/quotes", json={**DE_QUOTE, "dest": "NG"}, headers=org_a.auth())
+    unknown_hs = client.post("/api/v1/quotes", json={**DE_QUOTE, **NO_TARIFF}, headers=org_a.auth())
     assert unknown_hs.status_code == 404 and unknown_hs.json()["code"] == "pricing.no_tariff_data"
     bad_currency = client.post("/api/v1/quotes", json={**DE_QUOTE, "currency": "XXQ"}, headers=org_a.auth())
     assert bad_currency.status_code in (400, 422) and "XXQ" in bad_currency.text
@@ -55,7 +57,7 @@ def test_bad_input_names_what_is_missing(client, org_a) -> None:
 def test_batch_json_and_csv_equal_the_single_path(client, org_a) -> None:
     rows = [DE_QUOTE, {**DE_QUOTE, "dest": "GB", "currency": "GBP", "value": "90"},
             {**DE_QUOTE, "dest": "US", "currency": "USD", "value": "700", "date": "2025-06-01"},
-            {**DE_QUOTE, "dest": "NG"}, {**DE_QUOTE, "value": "100", "ioss": True, "incoterm": "DAP"}]
+            {**DE_QUOTE, **NO_TARIFF}, {**DE_QUOTE, "value": "100", "ioss": True, "incoterm": "DAP"}]
     single = [client.post("/api/v1/quotes", json=row, headers=org_a.auth()) for row in rows]
     batch = client.post("/api/v1/quotes/batch", json=rows, headers=org_a.auth("viewer"))
     assert batch.status_code == 200, batch.text
@@ -86,7 +88,7 @@ def test_batch_json_and_csv_equal_the_single_path(client, org_a) -> None:
 
 
 def test_large_batch_runs_as_a_job_with_a_result_csv(app, org_a, org_b) -> None:
-    rows = [{**DE_QUOTE, "value": str(100 + n)} for n in range(30)] + [{**DE_QUOTE, "dest": "NG"}]
+    rows = [{**DE_QUOTE, "value": str(100 + n)} for n in range(30)] + [{**DE_QUOTE, **NO_TARIFF}]
     with TestClient(app) as client:
         viewer = client.post("/api/v1/quotes/batch?job=true", json=rows, headers=org_a.auth("viewer"))
         assert viewer.status_code == 403
@@ -115,7 +117,7 @@ def test_large_batch_runs_as_a_job_with_a_result_csv(app, org_a, org_b) -> None:
 def test_batch_result_is_served_from_the_database_by_any_host(app, client, org_a, api_settings, tmp_path) -> None:
     """The result CSV is stored with the job: another app process with its own (empty) data dir serves it, and
     nothing is written under the data dir of the host that ran the job."""
-    accepted = client.post("/api/v1/quotes/batch?job=true", json=[DE_QUOTE, {**DE_QUOTE, "dest": "NG"}],
+    accepted = client.post("/api/v1/quotes/batch?job=true", json=[DE_QUOTE, {**DE_QUOTE, **NO_TARIFF}],
                            headers=org_a.auth("operator"))
     assert accepted.status_code == 202, accepted.text
     job_id = accepted.json()["id"]
@@ -185,18 +187,19 @@ def test_price_matrix_over_the_callers_catalog(client, org_a, org_b) -> None:
     created = client.post("/api/v1/products", headers=org_a.auth(), json={
         "product_ref": "SPK", "title": "Speaker", "variants": [
             {"sku": "SPK-1", "hs_code": "851822", "origin_country": "CN", "cost_price": "20", "cost_currency": "EUR"},
-            {"sku": "TEE-1", "hs_code": "610910", "origin_country": "CN", "cost_price": "4", "cost_currency": "EUR"}]})
+            {"sku": "TEE-1", "hs_code": "610910", "origin_country": "CN", "cost_price": "4", "cost_currency": "EUR"},
+            {"sku": "BEER-1", "hs_code": "220300", "origin_country": "CN", "cost_price": "1", "cost_currency": "EUR"}]})
     assert created.status_code == 201, created.text
-    response = client.get("/api/v1/price-matrix", params={"markets": "DE,GB,NG", "on": "2025-03-01",
+    response = client.get("/api/v1/price-matrix", params={"markets": "DE,GB,SG", "on": "2025-03-01",
                                                           "target_margin": "35", "shipping": "5",
                                                           "shipping_currency": "EUR"}, headers=org_a.auth("viewer"))
     assert response.status_code == 200, response.text
     matrix = response.json()
-    assert matrix["markets"] == ["DE", "GB", "NG"] and matrix["variants"] == 3 and matrix["target_margin"] == "35"
+    assert matrix["markets"] == ["DE", "GB", "SG"] and matrix["variants"] == 4 and matrix["target_margin"] == "35"
     cells = {(c["sku"], c["market"]): c for c in matrix["cells"]}
     de = cells[("SPK-1", "DE")]
     assert de["status"] in ("ok", "amber", "red") and de["proposed_price"].endswith(".99") and de["currency"] == "EUR"
-    assert cells[("TEE-1", "NG")]["error_code"] == "pricing.no_tariff_data" and cells[("TEE-1", "NG")]["message"]
+    assert cells[("BEER-1", "SG")]["error_code"] == "pricing.no_tariff_data" and cells[("BEER-1", "SG")]["message"]
     assert cells[(org_a.sku, "DE")]["error_code"] == "pricing.variant_incomplete"  # seeded SKU has no cost
     assert org_b.sku not in response.text
     default = client.get("/api/v1/price-matrix", headers=org_a.auth()).json()

@@ -34,7 +34,7 @@ def test_calculator_errors_name_the_field_or_what_is_missing(client: TestClient,
     assert client.get("/pricing").status_code == 200  # empty form with defaults
     bad = client.get("/pricing?origin=CN&dest=DE&hs=610910&value=-5&currency=EUR")
     assert 'id="e-value"' in bad.text and 'aria-invalid="true"' in bad.text
-    missing = client.get("/pricing?origin=CN&dest=NG&hs=610910&value=50&currency=USD&date=2025-03-01")
+    missing = client.get("/pricing?origin=CN&dest=SG&hs=220300&value=50&currency=USD&date=2025-03-01")
     assert 'id="quote-problem"' in missing.text and "pricing.no_tariff_data" in missing.text
     assert "从不假定为 0 %" in missing.text
 
@@ -75,9 +75,10 @@ def test_price_matrix_heat_map_table_red_warning_and_error_cells(client: TestCli
         "product_ref": "SPK", "title": "Speaker", "variants": [
             {"sku": "SPK-1", "hs_code": "851822", "origin_country": "CN", "cost_price": "20", "cost_currency": "EUR"},
             {"sku": "CHEAP-1", "hs_code": "851822", "origin_country": "CN", "cost_price": "1",
-             "cost_currency": "EUR"}]})
+             "cost_currency": "EUR"},
+            {"sku": "BEER-1", "hs_code": "220300", "origin_country": "CN", "cost_price": "1", "cost_currency": "EUR"}]})
     assert created.status_code == 201
-    page = client.get("/pricing/matrix?markets=DE,GB,NG&on=2025-03-01&target_margin=35&shipping=6"
+    page = client.get("/pricing/matrix?markets=DE,GB,SG&on=2025-03-01&target_margin=35&shipping=6"
                       "&shipping_currency=EUR&fx_latest=1")
     assert page.status_code == 200 and 'id="matrix-table"' in page.text
     assert 'data-heatmap-table="matrix-table"' in page.text

@@ -49,7 +49,7 @@ def _req(**kw: object) -> QuoteRequest:
     ({"hs_code": "61"}, PricingInputInvalid, "at least 6 digits"),
     ({"hs_code": "4202x"}, PricingInputInvalid, "hs_code"),
     ({"destination": "XX"}, MarketNotFound, "XX"),
-    ({"destination": "NG"}, NoTariffData, "no tariff schedule for market NG"),
+    ({"destination": "SA"}, NoTariffData, "no tariff schedule for market SA"),
     ({"destination": "JP"}, NoTariffData, "no tariff data for HS 610910 in version jp-headings-2023"),
     ({"destination": "US", "on": date(2023, 6, 1), "goods_value": Money.of("200", "USD"),
       "shipping": None}, DateOutsideData, "us"),

@@ -49,7 +49,8 @@ def test_batch_input_checks_shape_and_counts_rows() -> None:
 
 
 def test_inline_batch_equals_the_single_path_and_figures_path(data: PricingData) -> None:
-    rows = [ROW, {**ROW, "dest": "NG"}, {**ROW, "value": "abc"}, {**ROW, "dest": "GB", "currency": "GBP"},
+    rows = [ROW, {**ROW, "dest": "SG", "hs": "220300"}, {**ROW, "value": "abc"},
+            {**ROW, "dest": "GB", "currency": "GBP"},
             {**ROW, "dest": "US", "currency": "USD", "value": "900", "date": "2025-06-02", "ioss": ""}]
     batch = pricing.BatchInput("json", json.dumps(rows).encode(), len(rows))
     parsed = pricing.parse_batch(batch, today=date(2026, 1, 1))
@@ -72,7 +73,7 @@ def test_inline_batch_equals_the_single_path_and_figures_path(data: PricingData)
 
 def test_batch_job_writes_the_same_figures(data: PricingData) -> None:
     csv = (b"origin,dest,hs,value,currency,shipping,date,incoterm\n"
-           b"CN,DE,610910,200,EUR,20,2025-03-01,DDP\nCN,NG,610910,200,EUR,20,2025-03-01,DDP\n")
+           b"CN,DE,610910,200,EUR,20,2025-03-01,DDP\nCN,SG,220300,200,EUR,20,2025-03-01,DDP\n")
     progress: list[tuple[int, int]] = []
     out = io.BytesIO()
     summary = pricing.run_quote_batch(data, rows=pricing.parse_batch_csv(csv), out=out,
