@@ -15,7 +15,6 @@ from xborder.cli.context import get_settings
 from xborder.kernel import DomainError, Money, NotFound, parse_decimal
 from xborder.pricing import (
     BATCH_COLUMNS,
-    EcbReferenceRates,
     FredMonthlyRates,
     FxProvider,
     PricingData,
@@ -26,12 +25,15 @@ from xborder.pricing import (
     parse_quote_row,
     quote_batch,
     quote_landed_cost,
+    record_fx_rate,
     update_ecb_rates,
+    workspace_fx,
 )
 
 __all__ = ["fx_app", "quote", "tariffs_app"]
 
-fx_app = typer.Typer(help="FX reference rates: show a rate with its date and source, update from the ECB.",
+fx_app = typer.Typer(help="FX reference rates: show a rate with its date and source, update from the ECB, record a "
+                          "central bank's rate for a currency the ECB does not publish.",
                      no_args_is_help=True)
 tariffs_app = typer.Typer(help="Duty schedules: list versions, import an official tariff file as a new version.",
                           no_args_is_help=True)
@@ -46,7 +48,7 @@ def _paths() -> tuple[Path, Path]:
 
 def _provider(source: str, fred_csv: Path | None) -> FxProvider:
     if source == "ecb":
-        return EcbReferenceRates(updates_file=_paths()[1])
+        return workspace_fx(get_settings().data_dir)
     if source == "fred":
         path = fred_csv or FRED_DEFAULT
         if not path.exists():
@@ -215,6 +217,21 @@ def fx_update() -> None:
     except DomainError as exc:
         raise _fail(exc) from None
     typer.echo(f"{result.days_added} new day(s) from {result.url}; latest {result.latest}; stored in {result.file}")
+
+
+@fx_app.command("set")
+def fx_set(
+    currency: str = typer.Argument(..., help="a currency the ECB does not publish, e.g. KES, NGN, VND"),
+    per_usd: str = typer.Argument(..., help="units of CURRENCY per 1 USD, as the central bank published it"),
+    on: str = typer.Option(..., "--date", help="the day the rate was published for (YYYY-MM-DD)"),
+    source: str = typer.Option(..., "--source", help="https URL of the publication (central bank page)"),
+) -> None:
+    """Record a central bank's published rate; quotes cross it through the ECB's USD rate and cite it."""
+    try:
+        rate = record_fx_rate(get_settings().data_dir, currency=currency, per_usd=per_usd, on=on, source=source)
+    except DomainError as exc:
+        raise _fail(exc) from None
+    typer.echo(f"{rate.currency}: {rate.per_usd} per USD on {rate.day} ({rate.source})")
 
 
 @tariffs_app.command("versions")

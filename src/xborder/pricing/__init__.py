@@ -90,7 +90,14 @@ from xborder.pricing.schemas import (
     request_to_quote_in,
 )
 from xborder.pricing.serialize import landed_cost_to_dict
-from xborder.pricing.service import PricingData, pricing_data_for, quote_landed_cost
+from xborder.pricing.service import (
+    PricingData,
+    fx_files,
+    pricing_data_for,
+    quote_landed_cost,
+    record_fx_rate,
+    workspace_fx,
+)
 from xborder.pricing.tariffs import import_schedule_version, list_schedule_versions
 
 __all__ = [
@@ -146,6 +153,7 @@ __all__ = [
     "diff_saved_quote",
     "figures_of",
     "figures_to_dict",
+    "fx_files",
     "get_saved_quote",
     "import_schedule_version",
     "landed_cost_to_dict",
@@ -168,9 +176,11 @@ __all__ = [
     "quote_landed_cost",
     "quote_rows",
     "read_batch_input",
+    "record_fx_rate",
     "replay_saved_quote",
     "request_to_quote_in",
     "run_quote_batch",
     "save_quote",
     "update_ecb_rates",
+    "workspace_fx",
 ]

