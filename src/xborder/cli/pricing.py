@@ -26,6 +26,7 @@ from xborder.pricing import (
     quote_batch,
     quote_landed_cost,
     record_fx_rate,
+    tariff_coverage,
     update_ecb_rates,
     workspace_fx,
 )
@@ -232,6 +233,31 @@ def fx_set(
     except DomainError as exc:
         raise _fail(exc) from None
     typer.echo(f"{rate.currency}: {rate.per_usd} per USD on {rate.day} ({rate.source})")
+
+
+@tariffs_app.command("coverage")
+def tariffs_coverage(on: str = typer.Option(None, "--date", help="YYYY-MM-DD (default today)"),
+                     as_json: bool = typer.Option(False, "--json")) -> None:
+    """How much of the consumer-goods chapters each market's schedule covers on a date, and how sure it is."""
+    report = tariff_coverage(_date(on, "--date") if on else date.today(), overlay_dir=_paths()[0])
+    if as_json:
+        typer.echo(json.dumps([{
+            "market": m.market, "schedule": m.schedule, "version": m.version, "problem": m.problem,
+            "headings": m.headings, "covered": m.covered, "regimes": list(m.regimes),
+            "chapters": [{"chapter": c.chapter, "headings": c.headings, "covered": c.covered, "partial": c.partial,
+                          "lines_by_certainty": c.certainty} for c in m.chapters]} for m in report],
+            ensure_ascii=False, indent=2))
+        return
+    typer.echo("market  version                       headings covered  partly   lines: confirmed/uncertain/disputed")
+    for m in report:
+        if m.version is None:
+            typer.echo(f"{m.market:<7} {'-':<29} {'none':>16}           {m.problem}")
+            continue
+        partial = sum(c.partial for c in m.chapters)
+        counts = [sum(c.certainty.get(k, 0) for c in m.chapters) for k in ("confirmed", "uncertain", "disputed")]
+        regimes = f"  + {'; '.join(m.regimes)}" if m.regimes else ""
+        typer.echo(f"{m.market:<7} {m.version:<29} {m.covered:>7}/{m.headings:<8} {partial:>6}   "
+                   f"{'/'.join(str(n) for n in counts)}{regimes}")
 
 
 @tariffs_app.command("versions")

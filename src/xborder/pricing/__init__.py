@@ -25,6 +25,7 @@ from xborder.pricing.batch_job import (
     read_batch_input,
     run_quote_batch,
 )
+from xborder.pricing.coverage import CONSUMER_CHAPTERS, ChapterCoverage, MarketCoverage, tariff_coverage
 from xborder.pricing.errors import (
     DateOutsideData,
     FxRateMissing,
@@ -103,9 +104,11 @@ from xborder.pricing.tariffs import import_schedule_version, list_schedule_versi
 __all__ = [
     "BATCH_COLUMNS",
     "BATCH_JOB_KIND",
+    "CONSUMER_CHAPTERS",
     "FIGURE_COLUMNS",
     "BatchInput",
     "BatchResult",
+    "ChapterCoverage",
     "DateOutsideData",
     "DeMinimisOutcome",
     "EcbReferenceRates",
@@ -119,6 +122,7 @@ __all__ = [
     "LandedCost",
     "LineChange",
     "LocalizedPrice",
+    "MarketCoverage",
     "MarketFactMissing",
     "MarketFacts",
     "MatrixCell",
@@ -181,6 +185,7 @@ __all__ = [
     "request_to_quote_in",
     "run_quote_batch",
     "save_quote",
+    "tariff_coverage",
     "update_ecb_rates",
     "workspace_fx",
 ]
