@@ -261,7 +261,9 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
     point_of_sale = tax_dm and tax_entry is not None and tax_entry.collection == "point_of_sale"
     rate = plan.tax_rate
     tax = ZERO.quantize(quantum)
-    if rate is not None and plan.tax_base_kind != "none" and not (tax_dm and not point_of_sale):
+    # a flat rate standing for duty and import tax (postal/courier regimes) leaves no separate VAT to charge
+    tax_replaced = any(rm.measure.replaces_import_tax for rm, _, _ in applicable)
+    if rate is not None and plan.tax_base_kind != "none" and not (tax_dm and not point_of_sale) and not tax_replaced:
         kind = plan.tax_base_kind
         if point_of_sale:
             # collected by the registered seller at checkout on the price of the supply, delivery included

@@ -108,6 +108,8 @@ class Measure:
     coverage_note: str | None = None
     excludes: tuple[str, ...] = ()
     replaces_base: bool = False
+    # a single flat rate that stands for duty AND import VAT (Turkey's postal flat tax, Mexico's courier global rate)
+    replaces_import_tax: bool = False
     ignores_de_minimis: bool = False
     value_above: ValueCondition | None = None
     value_at_most: ValueCondition | None = None
@@ -239,6 +241,7 @@ def _measure(raw: dict[str, Any], where: str) -> Measure:
         hs_unknown=tuple(str(c) for c in hs.get("unknown") or ()),
         coverage_note=hs.get("note"), excludes=tuple(raw.get("excludes") or ()),
         replaces_base=bool(raw.get("replaces_base", False)),
+        replaces_import_tax=bool(raw.get("replaces_import_tax", False)),
         ignores_de_minimis=bool(raw.get("ignores_de_minimis", False)),
         value_above=_money_condition(raw.get("value_above")),
         value_at_most=_money_condition(raw.get("value_at_most")),
