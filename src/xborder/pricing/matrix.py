@@ -105,8 +105,9 @@ def _cell(data: PricingData, variant: catalog.VariantSummary, market: str, on: d
 
 def _against_peers(row: list[_Priced]) -> list[MatrixCell]:
     """Re-rate one SKU's cells against its other markets: at the median net price the other markets charge (in the
-    seller's cost currency), a market whose landed cost leaves less than the floor margin is red, less than the
-    target amber. A single price set to the target margin everywhere would hide that, which is the point."""
+    seller's cost currency), a market whose landed cost leaves less than the floor margin is red. A price set to
+    the target margin everywhere would hide that, which is the point. (Only the floor turns a cell: above the
+    median is where half the markets sit by construction, so "under the target" would mark half of them.)"""
     nets = {}
     for cell, inputs in row:
         if inputs is not None and cell.proposed_price is not None:
@@ -121,11 +122,7 @@ def _against_peers(row: list[_Priced]) -> list[MatrixCell]:
         middle = len(others) // 2
         median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
         margin = margin_at_net_price(inputs, median * inputs.fx_rate).quantize(Decimal("0.1"))
-        status = cell.status
-        if margin < inputs.floor_margin:
-            status = "red"
-        elif margin < inputs.target_margin and status == "ok":
-            status = "amber"
+        status = "red" if margin < inputs.floor_margin else cell.status
         out.append(replace(cell, status=status, peer_price_margin=margin))
     return out
 

@@ -303,8 +303,7 @@ class MatrixCellOut(BaseModel):
     landed_share_of_price: str | None = Field(description="transport + duties + border fees, percent of net price")
     status: Literal["ok", "amber", "red", "error"] = Field(
         description="red: transport + duties + border fees reach the profit, or the margin left at the median net "
-                    "price of the SKU's other markets is under the floor; amber: they take half the profit, or that "
-                    "margin is under the target")
+                    "price of the SKU's other markets is under the floor; amber: they take half the profit")
     complete: bool
     error_code: str | None
     message: str | None = Field(description="why the cell has no figures, or what is uncertain")
