@@ -93,3 +93,29 @@ def test_viewer_reads_but_cannot_write(client, org_a):
 def test_me_describes_the_caller(client, org_a):
     me = client.get("/api/v1/me", headers=org_a.auth("viewer")).json()
     assert me["role"] == "viewer" and not me["can_write"] and me["organization_id"] == org_a.org_id
+
+
+def test_hot_list_reads_stamp_last_use_after_the_read(client, app, org_a, cookie_login):
+    """The list routes read on the event loop without writing (ADR 0008); the once-a-minute "last used" stamp of
+    the token (and of the session cookie) is still written, afterwards, and a fresh stamp is not rewritten."""
+    from datetime import timedelta
+
+    from sqlalchemy import update
+
+    from xborder.db import transaction
+    from xborder.identity.models import ApiToken, UserSession
+
+    factory = app.state.container.session_factory
+    long_ago = app.state.container.clock.now() - timedelta(hours=2)
+    with transaction(factory) as s:
+        s.execute(update(ApiToken).values(last_used_at=long_ago))
+    assert client.get("/api/v1/variants", headers=org_a.auth()).status_code == 200
+    with factory() as s:
+        stamps = s.scalars(select(ApiToken.last_used_at)).all()
+    assert sum(1 for stamp in stamps if stamp is not None and stamp > long_ago) == 1  # only the caller's token
+    cookie_login(client, org_a.owner_email)
+    with transaction(factory) as s:
+        s.execute(update(UserSession).values(last_seen_at=long_ago))
+    assert client.get("/api/v1/products").status_code == 200
+    with factory() as s:
+        assert sum(1 for seen in s.scalars(select(UserSession.last_seen_at)) if seen > long_ago) == 1

@@ -12,6 +12,7 @@ from xborder.identity.auth import (
     revoke_api_token,
     sign_in,
     sign_out,
+    touch_credential,
 )
 from xborder.identity.errors import (
     AlreadyExists,
@@ -87,5 +88,6 @@ __all__ = [
     "sign_in",
     "sign_out",
     "store_response",
+    "touch_credential",
     "weaker_role",
 ]

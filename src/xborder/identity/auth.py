@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from dataclasses import replace
 from datetime import datetime, timedelta
 
 from sqlalchemy import bindparam, delete, func, select, update
@@ -26,6 +27,7 @@ __all__ = [
     "revoke_api_token",
     "sign_in",
     "sign_out",
+    "touch_credential",
 ]
 
 TOKEN_PREFIX = "xbt_"  # noqa: S105 - a public marker, not a secret
@@ -111,8 +113,10 @@ def sign_in(session: Session, *, email: str, password: str, ip: str | None, user
                     principal=_principal(user, org, member.role, session_id=row.id, csrf_token=csrf))
 
 
-def resolve_session(session: Session, *, token: str, now: datetime) -> Principal | None:
-    """The principal behind a session cookie, or None when unknown, expired, disabled or no longer a member."""
+def resolve_session(session: Session, *, token: str, now: datetime, touch: bool = True) -> Principal | None:
+    """The principal behind a session cookie, or None when unknown, expired, disabled or no longer a member.
+
+    `touch=False` writes nothing: a due last-seen update is flagged on the principal (`touch_due`) instead."""
     if not token:
         return None
     row = session.execute(
@@ -126,9 +130,19 @@ def resolve_session(session: Session, *, token: str, now: datetime) -> Principal
     user_session, user, org, member = row
     if user_session.expires_at <= now or user.disabled:
         return None
-    if now - user_session.last_seen_at > TOUCH_INTERVAL:
+    due = now - user_session.last_seen_at > TOUCH_INTERVAL
+    if due and touch:
         session.execute(update(UserSession).where(UserSession.id == user_session.id).values(last_seen_at=now))
-    return _principal(user, org, member.role, session_id=user_session.id, csrf_token=user_session.csrf_token)
+    principal = _principal(user, org, member.role, session_id=user_session.id, csrf_token=user_session.csrf_token)
+    return replace(principal, touch_due=True) if due and not touch else principal
+
+
+def touch_credential(session: Session, *, principal: Principal, now: datetime) -> None:
+    """Record that the principal's session or API token was used (what resolve_* with touch=False left out)."""
+    if principal.api_token_id is not None:
+        session.execute(update(ApiToken).where(ApiToken.id == principal.api_token_id).values(last_used_at=now))
+    elif principal.session_id is not None:
+        session.execute(update(UserSession).where(UserSession.id == principal.session_id).values(last_seen_at=now))
 
 
 def sign_out(session: Session, *, token: str) -> None:
@@ -189,8 +203,9 @@ _API_TOKEN_LOOKUP = (
 )
 
 
-def resolve_api_token(session: Session, *, token: str, now: datetime) -> Principal | None:
-    """The principal behind a bearer token, or None when unknown, revoked, disabled or no longer a member."""
+def resolve_api_token(session: Session, *, token: str, now: datetime, touch: bool = True) -> Principal | None:
+    """The principal behind a bearer token, or None when unknown, revoked, disabled or no longer a member
+    (`touch=False`: as in resolve_session)."""
     if not token.startswith(TOKEN_PREFIX):
         return None
     row = session.execute(_API_TOKEN_LOOKUP, {"token_hash": hash_token(token)}).first()
@@ -200,11 +215,12 @@ def resolve_api_token(session: Session, *, token: str, now: datetime) -> Princip
      disabled, org_id, org_name, org_kind, org_locale, member_role) = row
     if revoked_at is not None or disabled:
         return None
-    if last_used_at is None or now - last_used_at > TOUCH_INTERVAL:
+    due = last_used_at is None or now - last_used_at > TOUCH_INTERVAL
+    if due and touch:
         session.execute(update(ApiToken).where(ApiToken.id == token_id).values(last_used_at=now))
     return Principal(
         user_id=user_id, organization_id=org_id, organization_name=org_name, organization_kind=org_kind,
         role=weaker_role(token_role, member_role),
         email=email, display_name=display_name, locale=user_locale or org_locale,
-        is_platform_admin=is_platform_admin, api_token_id=token_id,
+        is_platform_admin=is_platform_admin, api_token_id=token_id, touch_due=due and not touch,
     )

@@ -30,6 +30,9 @@ class Principal:
     session_id: str | None = None
     csrf_token: str | None = None
     api_token_id: str | None = None
+    # set by a resolve_* call made with touch=False when last-seen/last-used is older than the touch interval: the
+    # caller writes it later with `touch_credential` (the hot read routes do, off the event loop)
+    touch_due: bool = False
 
     @property
     def can_write(self) -> bool:

@@ -125,14 +125,14 @@ def _csrf_matches(expected: str | None, submitted: str | None) -> bool:
 
 
 def _authenticate_api(session: Session, *, now: datetime, bearer_token: str | None, cookie: str | None,
-                      method: str, csrf_header: str | None) -> Principal:
+                      method: str, csrf_header: str | None, touch: bool = True) -> Principal:
     if bearer_token is not None:
-        principal = identity.resolve_api_token(session, token=bearer_token, now=now)
+        principal = identity.resolve_api_token(session, token=bearer_token, now=now, touch=touch)
         if principal is None:
             raise NotAuthenticated("the API token is unknown or revoked")
         return principal
     if cookie:
-        principal = identity.resolve_session(session, token=cookie, now=now)
+        principal = identity.resolve_session(session, token=cookie, now=now, touch=touch)
         if principal is not None:
             if method not in SAFE_METHODS and not _csrf_matches(principal.csrf_token, csrf_header):
                 raise CsrfFailed()
@@ -157,13 +157,14 @@ ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
 
 @dataclass(frozen=True, slots=True)
 class ApiRead:
-    """Authenticate and run one short read-only unit of work (session, sign-in check, query, serialization, commit)
-    directly on the event loop, for the hot list routes.
+    """Authenticate and run one short read-only unit of work (session, sign-in check, query, serialization) directly
+    on the event loop, for the hot list routes (ADR 0008).
 
     Why not the threadpool: a worker process runs Python one thread at a time anyway, and 16 requests interleaved
     over threads cost ~1 ms of CPU each in switching and lock hand-offs and all finish late (processor sharing); run
-    in turn, each finishes in its own service time and the end-to-end p99 halves (docs/benchmarks.md, issue 2).
-    Only bounded, indexed reads may use it (a page of at most 200 rows); anything slow stays in the threadpool.
+    in turn, each finishes in its own service time. Only bounded, indexed reads may use it (a page of at most 200
+    rows), and nothing on the loop writes: the once-a-minute "last used" stamp of the token or session, which could
+    wait for SQLite's write lock behind an import, is written afterwards in the threadpool.
     """
 
     container: Container
@@ -172,11 +173,23 @@ class ApiRead:
     method: str
     csrf_header: str | None
 
-    def run(self, work: Callable[[Session, Principal], T]) -> T:
+    async def run(self, work: Callable[[Session, Principal], T]) -> T:
+        now = self.container.clock.now()
+        session = self.container.session_factory()
+        try:
+            principal = _authenticate_api(session, now=now, bearer_token=self.bearer_token, cookie=self.cookie,
+                                          method=self.method, csrf_header=self.csrf_header, touch=False)
+            result = work(session, principal)
+            session.rollback()  # read-only: end the snapshot, nothing to commit
+        finally:
+            session.close()
+        if principal.touch_due:
+            await run_in_threadpool(self._touch, principal, now)
+        return result
+
+    def _touch(self, principal: Principal, now: datetime) -> None:
         with transaction(self.container.session_factory) as session:
-            principal = _authenticate_api(session, now=self.container.clock.now(), bearer_token=self.bearer_token,
-                                          cookie=self.cookie, method=self.method, csrf_header=self.csrf_header)
-            return work(session, principal)
+            identity.touch_credential(session, principal=principal, now=now)
 
 
 async def api_read(

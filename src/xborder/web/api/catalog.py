@@ -74,7 +74,7 @@ async def list_products(
         found = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
                                       limit=limit)
         return _json(PageOut[ProductSummary](items=found.items, next_cursor=found.next_cursor))
-    return read.run(page)
+    return await read.run(page)
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, summary="One product with its variants")
@@ -116,7 +116,7 @@ async def list_variants(
                                       origin_country=origin_country, has_battery=has_battery,
                                       has_wireless=has_wireless, product_id=product_id)
         return _json(PageOut[VariantSummary](items=found.items, next_cursor=found.next_cursor))
-    return read.run(page)  # the hot path: sign-in check, query and JSON in turn on the event loop
+    return await read.run(page)  # the hot path: sign-in check, query and JSON in turn on the event loop
 
 
 @router.post("/variants", status_code=201, response_model=VariantOut, summary="Add a SKU to a product")
