@@ -62,6 +62,7 @@ ENUM_VALUES: dict[str, frozenset[str]] = {
     "writing_direction": frozenset({"ltr", "rtl"}),
     "customs.valuation_basis": frozenset({"CIF", "FOB"}),
     "import_tax.base": frozenset({"cif_plus_duty", "fob_plus_duty", "cif_plus_duty_and_excise",
+                                  "cif_plus_duty_and_fees",
                                   "customs_value_plus_duty", "cif_plus_duty_tax_inclusive", "none"}),
     "measurement.system": frozenset({"metric", "us_customary", "imperial_mixed"}),
     "size_system.clothing": _SIZE_SYSTEMS,

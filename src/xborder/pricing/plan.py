@@ -22,8 +22,8 @@ __all__ = ["DeMinimisPick", "Evaluation", "QuotePlan", "evaluate", "plan_quote",
 
 ZERO = Decimal(0)
 _QUANTUM: dict[str, Decimal] = {}
-_TAX_BASES = frozenset({"cif_plus_duty", "cif_plus_duty_and_excise", "fob_plus_duty", "customs_value_plus_duty",
-                        "cif_plus_duty_tax_inclusive"})
+_TAX_BASES = frozenset({"cif_plus_duty", "cif_plus_duty_and_excise", "cif_plus_duty_and_fees", "fob_plus_duty",
+                        "customs_value_plus_duty", "cif_plus_duty_tax_inclusive"})
 
 
 def quantum_of(currency: str) -> Decimal:
@@ -244,12 +244,16 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
         rounded = (amount if amount > ZERO else ZERO).quantize(quantum, rounding=ROUND_HALF_UP)
         lines.append(("base", "duty", customs, rounded))
         duty_total += rounded
-    for rm, percent, _replaces in applicable:
-        amount = (customs * percent / 100 if percent is not None else
-                  evaluate_rate(rm.rate, value=customs, quantities=quantities, convert=convert, where=rm.measure.id))
+    # measures on the duty come last, so they see every duty line (base rate and other duty measures)
+    ordered = sorted(applicable, key=lambda step: step[0].measure.base == "duty")
+    for rm, percent, _replaces in ordered:
+        base_kind = rm.measure.base
+        value = customs if base_kind == "customs_value" else goods if base_kind == "goods_value" else duty_total
+        amount = (value * percent / 100 if percent is not None else
+                  evaluate_rate(rm.rate, value=value, quantities=quantities, convert=convert, where=rm.measure.id))
         rounded = (amount if amount > ZERO else ZERO).quantize(quantum, rounding=ROUND_HALF_UP)
         category = rm.measure.category
-        lines.append((rm, category, customs, rounded))
+        lines.append((rm, category, value.quantize(quantum, rounding=ROUND_HALF_UP), rounded))
         if category == "duty":
             duty_total += rounded
         else:
@@ -273,6 +277,8 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
             base = (goods + transport + duty_total) / (1 - rate / 100)
         elif kind in ("cif_plus_duty", "cif_plus_duty_and_excise"):
             base = goods + transport + duty_total
+        elif kind == "cif_plus_duty_and_fees":
+            base = goods + transport + duty_total + fee_total
         elif kind == "fob_plus_duty":
             base = goods + duty_total
         else:  # customs_value_plus_duty

@@ -110,6 +110,9 @@ class Measure:
     replaces_base: bool = False
     # a single flat rate that stands for duty AND import VAT (Turkey's postal flat tax, Mexico's courier global rate)
     replaces_import_tax: bool = False
+    # what the rate applies to: the customs value (default), the goods alone (FOB, e.g. Nigeria's CISS 1 % of FOB)
+    # or the duty assessed by the other lines (Nigeria's 7 % surcharge on the import duty)
+    base: Literal["customs_value", "goods_value", "duty"] = "customs_value"
     ignores_de_minimis: bool = False
     value_above: ValueCondition | None = None
     value_at_most: ValueCondition | None = None
@@ -216,6 +219,12 @@ def _money_condition(raw: Any) -> ValueCondition | None:
     return ValueCondition(Decimal(str(raw["amount"])), str(raw["currency"]), str(raw.get("basis", "customs_value")))
 
 
+def _measure_base(value: Any, where: str) -> Literal["customs_value", "goods_value", "duty"]:
+    if value not in ("customs_value", "goods_value", "duty"):
+        raise ValidationFailed(f"{where}: base {value!r} must be customs_value, goods_value or duty")
+    return value  # type: ignore[no-any-return]
+
+
 def _measure(raw: dict[str, Any], where: str) -> Measure:
     versions = []
     for index, item in enumerate(raw["versions"]):
@@ -242,6 +251,7 @@ def _measure(raw: dict[str, Any], where: str) -> Measure:
         coverage_note=hs.get("note"), excludes=tuple(raw.get("excludes") or ()),
         replaces_base=bool(raw.get("replaces_base", False)),
         replaces_import_tax=bool(raw.get("replaces_import_tax", False)),
+        base=_measure_base(raw.get("base", "customs_value"), where),
         ignores_de_minimis=bool(raw.get("ignores_de_minimis", False)),
         value_above=_money_condition(raw.get("value_above")),
         value_at_most=_money_condition(raw.get("value_at_most")),

@@ -92,7 +92,7 @@ def _measure(rm: ResolvedMeasure) -> dict[str, Any]:
     return {"id": m.id, "name": m.name, "category": m.category, "legal_basis": m.legal_basis,
             "reference": [m.reference.title, m.reference.href], "coverage_note": m.coverage_note,
             "excludes": list(m.excludes), "replaces_base": m.replaces_base,
-            "replaces_import_tax": m.replaces_import_tax,
+            "replaces_import_tax": m.replaces_import_tax, "base": m.base,
             "ignores_de_minimis": m.ignores_de_minimis, "value_above": _condition(m.value_above),
             "value_at_most": _condition(m.value_at_most), "rate": format_rate(rm.rate),
             "version": {"valid_from": v.valid_from.isoformat(), "status": v.status, "certainty": v.certainty,
@@ -107,6 +107,7 @@ def _unmeasure(raw: dict[str, Any]) -> ResolvedMeasure:
                       reference=SourceRef(*raw["reference"]), versions=(version,), coverage_note=raw["coverage_note"],
                       excludes=tuple(raw["excludes"]), replaces_base=raw["replaces_base"],
                       replaces_import_tax=raw.get("replaces_import_tax", False),  # absent in older snapshots
+                      base=raw.get("base", "customs_value"),
                       ignores_de_minimis=raw["ignores_de_minimis"], value_above=_uncondition(raw["value_above"]),
                       value_at_most=_uncondition(raw["value_at_most"]))
     return ResolvedMeasure(measure, version, rate)

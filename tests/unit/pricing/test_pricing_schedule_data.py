@@ -115,3 +115,24 @@ def test_a_gap_about_a_low_value_regime_does_not_touch_consignments_above_its_ba
     assert large.gaps == () and large.complete and large.duty.amount > 0
     figures = list(quote_figures(data, [request("400"), request("5000")]))
     assert [f.complete for f in figures] == [False, True]  # type: ignore[union-attr]
+
+
+def test_nigeria_surcharge_on_duty_ciss_on_fob_and_vat_on_everything(tmp_path) -> None:
+    """Broker worked formula (ng/measures.yaml): duty on CIF, surcharge 7 % of the duty, ETLS 0.5 % of CIF, CISS 1 %
+    of FOB, VAT 7.5 % on CIF + all of them. NGN has no ECB rate: the test records one as an operator would."""
+    from xborder.pricing.fx.published import record_published_rate
+
+    rates = tmp_path / "published-rates.csv"
+    record_published_rate(rates, currency_code="NGN", per_usd="1500", on="2026-03-02",
+                          source="https://www.cbn.gov.ng/rates/ExchRateByCurrency.html")
+    result = quote(PricingData(fx=EcbReferenceRates(published_file=rates)), request=QuoteRequest(
+        origin="CN", destination="NG", hs_code="851671", goods_value=Money.of("1000", "USD"),
+        shipping=Money.of("100", "USD"), on=date(2026, 3, 3)))
+    amounts = {line.rule: line.amount.amount for line in result.lines}
+    # CIF 1,650,000; duty 20 % = 330,000; surcharge 23,100; ETLS 8,250; CISS 1 % x 1,500,000 = 15,000
+    assert result.customs_value.amount == Decimal("1650000.00")
+    assert amounts["ng.surcharge"] == Decimal("23100.00") and amounts["ng.etls"] == Decimal("8250.00")
+    assert amounts["ng.ciss"] == Decimal("15000.00")
+    # VAT 7.5 % x (1,650,000 + 353,100 + 23,250) = 151,976.25
+    assert result.import_vat.amount == Decimal("151976.25")
+    assert [line.rule for line in result.lines][-2:] == ["ng.surcharge", "ng.tax.standard_rate"]
