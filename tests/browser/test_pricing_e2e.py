@@ -113,6 +113,15 @@ def test_pricing_journey_in_chromium(chromium_path: str, chromium_args: list[str
         expect(table.locator("td[data-market='DE'] .matrix-cell__price").first).to_contain_text(".99")
         expect(table.locator("td[data-market='SA'][data-status='error']").first).to_contain_text("pricing.no_tariff_data")
         page.screenshot(path=str(ARTIFACTS / "pricing-04-matrix.png"), full_page=True)
+
+        # Duty data coverage: where the duty data is thin, as a heat map over markets x chapters.
+        page.get_by_role("link", name="关税数据覆盖").click()
+        coverage = page.locator("#coverage-table")
+        expect(coverage).to_be_visible()
+        expect(coverage.locator("tr[data-market='SA']")).to_contain_text("no tariff schedule")
+        if page.locator("script[src='/static/vendor/echarts.min.js']").count():
+            expect(page.locator("#coverage-heatmap[data-chart-ready='true'] canvas").first).to_be_attached()
+        page.screenshot(path=str(ARTIFACTS / "pricing-05-coverage.png"), full_page=True)
         context.close()
         browser.close()
     assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"

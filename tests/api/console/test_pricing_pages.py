@@ -90,3 +90,21 @@ def test_price_matrix_heat_map_table_red_warning_and_error_cells(client: TestCli
     fragment = client.get("/pricing/matrix?markets=DE", headers={"HX-Request": "true"})
     assert fragment.text.lstrip().startswith('<section id="price-matrix"')
     assert client.get("/pricing/matrix?markets=secret&on=secret").status_code == 200  # junk falls back to defaults
+
+
+def test_duty_data_coverage_page_heat_map_and_gaps(client: TestClient, org_a, console_login) -> None:
+    csrf = console_login(client, org_a.owner_email, next="/pricing/coverage")
+    page = client.get("/pricing/coverage?on=2026-11-22")
+    assert page.status_code == 200 and "关税数据覆盖" in page.text
+    assert 'data-heatmap-table="coverage-table"' in page.text and 'data-scale="coverage"' in page.text
+    assert re.search(r'<tr data-market="US">.*?<strong>362</strong> / 362', page.text, re.S)
+    assert "no tariff schedule for market SA" in page.text  # a market without data says why
+    assert re.search(r'data-col="61" data-share="\d+"', page.text) and "cover-5" in page.text
+    fragment = client.get("/pricing/coverage?on=2024-01-01", headers={"HX-Request": "true"})
+    assert fragment.text.lstrip().startswith('<section id="coverage"') and "<html" not in fragment.text
+    assert "tariff schedule ng: no version in force on 2024-01-01" in fragment.text  # before NG's data starts
+    client.post("/locale", data={"locale": "en", "next": "/pricing/coverage", "csrf_token": csrf})
+    english = client.get("/pricing/coverage")
+    assert "Duty data coverage" in english.text and "never assumes 0 %." in english.text
+    assert 'href="/pricing/coverage"' in client.get("/pricing/matrix").text  # linked from the price matrix
+    assert client.get("/pricing/coverage?on=junk").status_code == 200  # a junk date falls back to today

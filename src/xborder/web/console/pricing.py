@@ -217,3 +217,23 @@ def matrix(ui: SignedInUi, session: DbSession, request: Request, animation: int 
                      shipping=params.get("shipping") or "", shipping_currency=params.get("shipping_currency") or "USD",
                      heat_class=_heat_class, reasons={k: ui._(v) for k, v in REASONS.items()},
                      animation=bool(animation), needs_chart=True)
+
+
+def _coverage_class(covered: int, headings: int) -> str:
+    """A CSS bucket for the share of headings covered (inverse of the landed-cost heat: more is greener)."""
+    if not headings:
+        return "heat-none"
+    return f"cover-{min(5, covered * 5 // headings)}"
+
+
+@router.get("/pricing/coverage")
+def coverage(ui: SignedInUi, on: str | None = None, animation: int = 1) -> Response:
+    """Which consumer-goods headings each market's duty data covers on a date (the gaps answer "no tariff data")."""
+    as_of = _date_or_none(on) or ui.today()
+    report = pricing.tariff_coverage(as_of, overlay_dir=ui.container.settings.data_dir / "pricing" / "schedules")
+    lines = {m.market: {level: sum(c.certainty.get(level, 0) for c in m.chapters)
+                        for level in ("confirmed", "uncertain", "disputed")} for m in report}
+    return ui.render("pricing/coverage.html", fragment="pricing/_coverage_fragment.html", nav="pricing",
+                     title=ui._("Duty data coverage"), report=report, chapters=pricing.CONSUMER_CHAPTERS,
+                     on=as_of, lines=lines, cover_class=_coverage_class, animation=bool(animation),
+                     needs_chart=True)
