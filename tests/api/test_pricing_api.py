@@ -224,3 +224,14 @@ def test_a_running_server_picks_up_a_tariff_import(api_settings, org_a, tmp_path
         served.state.container.engine.dispose()
     assert (before["duty"], after["duty"]) == ("26.40", "33.00")
     assert after["versions"][0].startswith("schedule:eu-2025-01-01-")
+
+
+def test_tariff_coverage_over_the_api(client, org_a) -> None:
+    response = client.get("/api/v1/tariff-coverage", params={"on": "2026-11-22"}, headers=org_a.auth("viewer"))
+    assert response.status_code == 200, response.text
+    rows = {row["market"]: row for row in response.json()}
+    assert rows["US"]["covered"] == rows["US"]["headings"] > 300 and rows["US"]["problem"] is None
+    assert rows["SA"]["version"] is None and "no tariff schedule" in rows["SA"]["problem"]
+    assert rows["BR"]["regimes"] and {c["chapter"] for c in rows["JP"]["chapters"]} >= {"61", "85", "95"}
+    assert client.get("/api/v1/tariff-coverage").status_code == 401
+    assert client.get("/api/v1/tariff-coverage", params={"on": "junk"}, headers=org_a.auth()).status_code == 422

@@ -81,6 +81,7 @@ from xborder.pricing.saved_quotes import (
     save_quote,
 )
 from xborder.pricing.schemas import (
+    MarketCoverageOut,
     MatrixCellOut,
     PriceMatrixOut,
     QuoteDiffOut,
@@ -123,6 +124,7 @@ __all__ = [
     "LineChange",
     "LocalizedPrice",
     "MarketCoverage",
+    "MarketCoverageOut",
     "MarketFactMissing",
     "MarketFacts",
     "MatrixCell",

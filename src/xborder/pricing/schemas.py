@@ -11,6 +11,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
 from xborder.kernel import DomainError, ErrorDetail, Money
+from xborder.pricing.coverage import MarketCoverage
 from xborder.pricing.errors import PricingInputInvalid
 from xborder.pricing.matrix import MatrixCell, PriceMatrix
 from xborder.pricing.model import QuoteRequest
@@ -18,9 +19,11 @@ from xborder.pricing.saved_quotes import QuoteDiff, SavedQuoteSummary, SavedQuot
 from xborder.pricing.serialize import landed_cost_to_dict
 
 __all__ = [
+    "ChapterCoverageOut",
     "FxOut",
     "GapOut",
     "LineChangeOut",
+    "MarketCoverageOut",
     "MatrixCellOut",
     "PriceMatrixOut",
     "QuoteDeMinimisOut",
@@ -333,3 +336,30 @@ class PriceMatrixOut(BaseModel):
     def of(cls, matrix: PriceMatrix, *, target_margin: Decimal) -> PriceMatrixOut:
         return cls(on=matrix.on, markets=list(matrix.markets), variants=matrix.variants,
                    target_margin=format(target_margin, "f"), cells=[MatrixCellOut.of(c) for c in matrix.cells])
+
+
+class ChapterCoverageOut(BaseModel):
+    chapter: str
+    headings: int = Field(description="HS 2022 headings in the chapter")
+    covered: int = Field(description="headings every subheading of which has a sourced rate")
+    partial: int = Field(description="headings with sourced rates for some subheadings only")
+    lines_by_certainty: dict[str, int]
+
+
+class MarketCoverageOut(BaseModel):
+    market: str
+    schedule: str | None
+    version: str | None = Field(description="schedule version in force on the date; null with `problem` when none")
+    problem: str | None
+    headings: int
+    covered: int
+    regimes: list[str] = Field(description="duty measures that replace the base rate for some consignments")
+    chapters: list[ChapterCoverageOut]
+
+    @classmethod
+    def of(cls, m: MarketCoverage) -> MarketCoverageOut:
+        return cls(market=m.market, schedule=m.schedule, version=m.version, problem=m.problem, headings=m.headings,
+                   covered=m.covered, regimes=list(m.regimes),
+                   chapters=[ChapterCoverageOut(chapter=c.chapter, headings=c.headings, covered=c.covered,
+                                                partial=c.partial, lines_by_certainty=dict(c.certainty))
+                             for c in m.chapters])

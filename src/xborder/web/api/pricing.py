@@ -17,7 +17,15 @@ from xborder import jobs, pricing
 from xborder.bootstrap import Container
 from xborder.jobs import JobView
 from xborder.kernel import ErrorDetail, Money, ValidationFailed
-from xborder.pricing import PriceMatrixOut, QuoteDiffOut, QuoteIn, QuoteOut, SavedQuoteOut, SavedQuoteSummaryOut
+from xborder.pricing import (
+    MarketCoverageOut,
+    PriceMatrixOut,
+    QuoteDiffOut,
+    QuoteIn,
+    QuoteOut,
+    SavedQuoteOut,
+    SavedQuoteSummaryOut,
+)
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
 from xborder.web.deps import ApiPrincipal, ContainerDep, DbSession, commit_in_route, require_writer
 from xborder.web.idempotency import Idempotent
@@ -205,3 +213,17 @@ def price_matrix(
                                   channel=channel, target_margin=target_margin, floor_margin=floor_margin,
                                   marketplace_fee=marketplace_fee, payment_fee=payment_fee)
     return _json(PriceMatrixOut.of(matrix, target_margin=target_margin).model_dump(mode="json"))
+
+
+@router.get("/tariff-coverage", response_model=list[MarketCoverageOut],
+            summary="Which consumer-goods headings each market's duty data covers on a date")
+def tariff_coverage(
+    principal: ApiPrincipal, container: ContainerDep,
+    on: Annotated[date | None, Query(description="date (default today)")] = None,
+) -> Response:
+    """Per market profile: the schedule version in force, HS 2022 headings of the consumer-goods chapters covered
+    (every subheading has a sourced rate) or partly covered, lines by certainty, and the regimes that replace the
+    base rate for some consignments. A market without data says why (`problem`); a gap is never 0 %."""
+    report = pricing.tariff_coverage(on or container.clock.today(),
+                                     overlay_dir=container.settings.data_dir / "pricing" / "schedules")
+    return _json([MarketCoverageOut.of(m).model_dump(mode="json") for m in report])
