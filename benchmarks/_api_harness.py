@@ -1,8 +1,10 @@
 """Shared pieces of the API load benchmarks: a fresh database with one tenant and token, the app under uvicorn in a
-subprocess, and percentiles. Imported by catalog_api.py and quote_api.py (run from this folder)."""
+subprocess, a minimal keep-alive HTTP client, and percentiles. Imported by catalog_api.py and quote_api.py (run
+from this folder)."""
 
 from __future__ import annotations
 
+import asyncio
 import os
 import socket
 import statistics
@@ -20,7 +22,7 @@ from xborder.db.models_registry import metadata
 from xborder.kernel import SystemClock
 from xborder.settings import SecuritySettings
 
-__all__ = ["fresh_tenant", "percentile", "serve"]
+__all__ = ["RawConnection", "fresh_tenant", "percentile", "serve"]
 
 
 def fresh_tenant(url: str) -> tuple[Engine, str, str]:
@@ -73,3 +75,38 @@ def percentile(values: list[float], q: float) -> float:
     if len(values) < 2:
         return values[0] if values else float("nan")
     return statistics.quantiles(values, n=1000, method="inclusive")[int(q * 10) - 1]
+
+
+class RawConnection:
+    """One keep-alive HTTP/1.1 connection speaking just enough of the protocol for these requests.
+
+    httpx costs a few ms of CPU per request; on a 2-core machine shared with the server that would be measured as
+    server latency, so the load generator stays as light as possible.
+    """
+
+    def __init__(self, host: str, port: int, token: str) -> None:
+        self.host, self.port = host, port
+        self.headers = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n"
+        self.reader: asyncio.StreamReader | None = None
+        self.writer: asyncio.StreamWriter | None = None
+
+    @classmethod
+    def to(cls, base: str, token: str) -> RawConnection:
+        host, port = base.removeprefix("http://").split(":")
+        return cls(host, int(port), token)
+
+    async def request(self, method: str, target: str, body: bytes | None = None) -> tuple[int, dict[str, str], bytes]:
+        if self.writer is None:
+            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
+        assert self.reader is not None
+        extra = f"Content-Type: application/json\r\nContent-Length: {len(body)}\r\n" if body is not None else ""
+        self.writer.write(f"{method} {target} HTTP/1.1\r\n{self.headers}{extra}\r\n".encode() + (body or b""))
+        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
+        status = int(head[0].split(" ", 2)[1])
+        headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in head[1:] if line)}
+        payload = await self.reader.readexactly(int(headers.get("content-length", "0")))
+        return status, headers, payload
+
+    def close(self) -> None:
+        if self.writer is not None:
+            self.writer.close()

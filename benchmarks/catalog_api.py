@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode
 
-from _api_harness import fresh_tenant, percentile, serve
+from _api_harness import RawConnection, fresh_tenant, percentile, serve
 from sqlalchemy import text
 
 from xborder import catalog
@@ -75,32 +75,7 @@ def seed(url: str, variants: int) -> str:
     return token
 
 
-class _Connection:
-    """One keep-alive HTTP/1.1 connection speaking just enough of the protocol for these GETs.
-
-    httpx costs a few ms of CPU per request; on a 2-core machine shared with the server that would be measured as
-    server latency, so the load generator stays as light as possible.
-    """
-
-    def __init__(self, host: str, port: int, token: str) -> None:
-        self.host, self.port = host, port
-        self.headers = f"Host: {host}:{port}\r\nAuthorization: Bearer {token}\r\nAccept: application/json\r\n\r\n"
-        self.reader: asyncio.StreamReader | None = None
-        self.writer: asyncio.StreamWriter | None = None
-
-    async def get(self, path: str, params: dict[str, object]) -> tuple[int, dict[str, str], bytes]:
-        if self.writer is None:
-            self.reader, self.writer = await asyncio.open_connection(self.host, self.port)
-        assert self.reader is not None
-        self.writer.write(f"GET {path}?{urlencode(params)} HTTP/1.1\r\n{self.headers}".encode())
-        head = (await self.reader.readuntil(b"\r\n\r\n")).decode("latin-1").split("\r\n")
-        status = int(head[0].split(" ", 2)[1])
-        headers = {name.lower(): value for name, _, value in (line.partition(": ") for line in head[1:] if line)}
-        body = await self.reader.readexactly(int(headers.get("content-length", "0")))
-        return status, headers, body
-
-
-async def _client(conn: _Connection, samples: Samples, stop_at: float, rng: random.Random,
+async def _client(conn: RawConnection, samples: Samples, stop_at: float, rng: random.Random,
                   interval: float) -> None:
     """Back-to-back requests (closed loop), or one every `interval` seconds on average (an offered rate)."""
     cursor: str | None = None
@@ -114,7 +89,7 @@ async def _client(conn: _Connection, samples: Samples, stop_at: float, rng: rand
         else:
             kind, params = "search", {"q": rng.choice(SEARCHES), "limit": 50}
         started = time.perf_counter()
-        status, headers, body = await conn.get("/api/v1/variants", params)
+        status, headers, body = await conn.request("GET", f"/api/v1/variants?{urlencode(params)}")
         elapsed = (time.perf_counter() - started) * 1000
         if status != 200:
             samples.errors += 1
@@ -129,10 +104,9 @@ async def _client(conn: _Connection, samples: Samples, stop_at: float, rng: rand
 
 async def drive(base: str, token: str, *, clients: int, seconds: float, rate: float) -> tuple[Samples, float]:
     samples = Samples()
-    host, port = base.removeprefix("http://").split(":")
-    connections = [_Connection(host, int(port), token) for _ in range(clients)]
+    connections = [RawConnection.to(base, token) for _ in range(clients)]
     for conn in connections:  # warm-up: every worker process has finished starting
-        await conn.get("/api/v1/variants", {"limit": 50})
+        await conn.request("GET", "/api/v1/variants?limit=50")
     started = time.monotonic()
     stop_at = started + seconds
     interval = clients / rate if rate else 0.0
@@ -140,8 +114,7 @@ async def drive(base: str, token: str, *, clients: int, seconds: float, rate: fl
                            for i, conn in enumerate(connections)))
     wall = time.monotonic() - started
     for conn in connections:
-        if conn.writer is not None:
-            conn.writer.close()
+        conn.close()
     return samples, wall
 
 

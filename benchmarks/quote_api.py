@@ -1,8 +1,9 @@
 """Single landed-cost quote over the API under load: POST /api/v1/quotes from 32 concurrent clients, p50/p95/p99.
 
 Serves the app with uvicorn in a subprocess (SQLite, one organization and API token), drives it with keep-alive
-clients sending varied quotes (markets, origins, values, dates) and reads each response's `Server-Timing:
-app;dur=<ms>` header (time in the app) besides the client-measured latency (which includes queueing).
+raw HTTP/1.1 clients (so the load generator costs little CPU) sending varied quotes (markets, origins, values,
+dates) and reads each response's `Server-Timing: app;dur=<ms>` header (time in the app) besides the
+client-measured latency (which includes queueing).
 `--think-ms` paces each client (0 = closed loop, every client sends its next request at once).
 
     python benchmarks/quote_api.py [--seconds 20] [--clients 32] [--workers 2] [--think-ms 0]
@@ -21,8 +22,7 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import httpx
-from _api_harness import fresh_tenant, percentile, serve
+from _api_harness import RawConnection, fresh_tenant, percentile, serve
 
 # (dest, currency, hs, date): combinations the shipped data covers (duty lines, VAT, de minimis, FX on the date)
 CASES = [("DE", "EUR", "610910", "2025-03-01"), ("FR", "EUR", "851830", "2025-05-12"),
@@ -52,18 +52,18 @@ def _body(rng: random.Random) -> dict[str, object]:
             "quantity": rng.randint(1, 5), "date": on, "incoterm": rng.choice(["DAP", "DDP"])}
 
 
-async def _client(http: httpx.AsyncClient, samples: Samples, stop_at: float, rng: random.Random,
+async def _client(conn: RawConnection, samples: Samples, stop_at: float, rng: random.Random,
                   think_s: float) -> None:
     while time.monotonic() < stop_at:
         body = json.dumps(_body(rng)).encode()
         started = time.perf_counter()
-        response = await http.post("/api/v1/quotes", content=body, headers={"Content-Type": "application/json"})
+        status, headers, payload = await conn.request("POST", "/api/v1/quotes", body)
         elapsed = (time.perf_counter() - started) * 1000
-        if response.status_code != 200:
-            key = f"{response.status_code} {response.json().get('code', '')}"
+        if status != 200:
+            key = f"{status} {json.loads(payload).get('code', '')}"
             samples.errors[key] = samples.errors.get(key, 0) + 1
         else:
-            timing = response.headers.get("server-timing", "")
+            timing = headers.get("server-timing", "")
             samples.server_ms.append(float(timing.split("dur=", 1)[1].split(",")[0]) if "dur=" in timing
                                      else elapsed)
             samples.client_ms.append(elapsed)
@@ -73,20 +73,22 @@ async def _client(http: httpx.AsyncClient, samples: Samples, stop_at: float, rng
 
 async def drive(base: str, token: str, *, clients: int, seconds: float, think_ms: float) -> tuple[Samples, float]:
     samples = Samples()
-    limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
-    async with httpx.AsyncClient(base_url=base, headers={"Authorization": f"Bearer {token}"}, limits=limits,
-                                 timeout=30) as http:
-        async def warm_up(rng: random.Random) -> None:
-            for _ in range(25):
-                await http.post("/api/v1/quotes", json=_body(rng))
+    connections = [RawConnection.to(base, token) for _ in range(clients)]
 
-        # Warm-up over all connections at once (keep-alive pins a connection to one worker), so every worker has
-        # loaded the schedules, facts and FX of the cases before the measurement.
-        await asyncio.gather(*(warm_up(random.Random(1000 + i)) for i in range(clients)))
-        started = time.monotonic()
-        await asyncio.gather(*(_client(http, samples, started + seconds, random.Random(i), think_ms / 1000)
-                               for i in range(clients)))
-        return samples, time.monotonic() - started
+    async def warm_up(conn: RawConnection, rng: random.Random) -> None:
+        for _ in range(25):
+            await conn.request("POST", "/api/v1/quotes", json.dumps(_body(rng)).encode())
+
+    # Warm-up over all connections at once (keep-alive pins a connection to one worker), so every worker has
+    # loaded the schedules, facts and FX of the cases before the measurement.
+    await asyncio.gather(*(warm_up(conn, random.Random(1000 + i)) for i, conn in enumerate(connections)))
+    started = time.monotonic()
+    await asyncio.gather(*(_client(conn, samples, started + seconds, random.Random(i), think_ms / 1000)
+                           for i, conn in enumerate(connections)))
+    wall = time.monotonic() - started
+    for conn in connections:
+        conn.close()
+    return samples, wall
 
 
 def main() -> None:

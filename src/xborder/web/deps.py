@@ -173,6 +173,17 @@ class ApiRead:
     method: str
     csrf_header: str | None
 
+    async def write(self, work: Callable[[Session, Principal], T]) -> T:
+        """The other path of a route that mostly reads: authenticate and run `work` in the threadpool, in one
+        transaction committed when it returns (writes, and anything that may take long)."""
+        return await run_in_threadpool(self._write_now, work)
+
+    def _write_now(self, work: Callable[[Session, Principal], T]) -> T:
+        with transaction(self.container.session_factory) as session:
+            principal = _authenticate_api(session, now=self.container.clock.now(), bearer_token=self.bearer_token,
+                                          cookie=self.cookie, method=self.method, csrf_header=self.csrf_header)
+            return work(session, principal)
+
     async def run(self, work: Callable[[Session, Principal], T]) -> T:
         now = self.container.clock.now()
         session = self.container.session_factory()

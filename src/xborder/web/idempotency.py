@@ -23,7 +23,7 @@ from xborder.kernel import Conflict
 from xborder.web.deps import ApiPrincipal, DbSession
 from xborder.web.problems import ReplayResponse
 
-__all__ = ["IDEMPOTENCY_HEADER", "Idempotency", "Idempotent", "idempotency"]
+__all__ = ["IDEMPOTENCY_HEADER", "Idempotency", "Idempotent", "idempotency", "request_fingerprint", "reserve_key"]
 
 IDEMPOTENCY_HEADER = "Idempotency-Key"
 
@@ -77,6 +77,16 @@ async def idempotency(request: Request, principal: ApiPrincipal, session: DbSess
     if key is None:
         return Idempotency(session, None)
     return await run_in_threadpool(_reserve, session, principal, key, fingerprint)
+
+
+async def request_fingerprint(request: Request) -> str:
+    """For routes that take no `Idempotent` dependency: the fingerprint `reserve_key` compares ("" without a key)."""
+    return await _fingerprint(request)
+
+
+def reserve_key(session: Session, principal: Principal, key: str | None, fingerprint: str) -> Idempotency:
+    """Inside a route's transaction: replay the stored response of `key` (raises ReplayResponse), or reserve it."""
+    return _reserve(session, principal, key, fingerprint) if key is not None else Idempotency(session, None)
 
 
 def _reserve(session: Session, principal: Principal, key: str, fingerprint: str) -> Idempotency:

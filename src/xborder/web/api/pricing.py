@@ -11,10 +11,12 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, BackgroundTasks, Query, Request, Response
 from pydantic import Field
+from sqlalchemy.orm import Session
 from starlette.concurrency import run_in_threadpool
 
 from xborder import jobs, pricing
 from xborder.bootstrap import Container
+from xborder.identity import Principal
 from xborder.jobs import JobView
 from xborder.kernel import ErrorDetail, Money, ValidationFailed
 from xborder.pricing import (
@@ -27,8 +29,8 @@ from xborder.pricing import (
     SavedQuoteSummaryOut,
 )
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
-from xborder.web.deps import ApiPrincipal, ContainerDep, DbSession, commit_in_route, require_writer
-from xborder.web.idempotency import Idempotent
+from xborder.web.deps import ApiPrincipal, ApiReader, ContainerDep, DbSession, require_writer
+from xborder.web.idempotency import IDEMPOTENCY_HEADER, Idempotent, request_fingerprint, reserve_key
 
 router = APIRouter(tags=["pricing"], responses=PROBLEM_RESPONSES)
 
@@ -59,23 +61,28 @@ def _json(payload: Any, *, status_code: int = 200, headers: dict[str, str] | Non
 
 @router.post("/quotes", response_model=QuoteOut, summary="Quote the landed cost of one product line",
              responses={201: {"model": QuoteOut, "description": "saved (`save: true`); Location names the quote"}})
-def create_quote(body: QuoteCreate, principal: ApiPrincipal, session: DbSession, container: ContainerDep,
-                 idem: Idempotent) -> Response:
+async def create_quote(body: QuoteCreate, http: Request, call: ApiReader, container: ContainerDep) -> Response:
     """Duties (one line per measure), import VAT/GST, fees, de minimis decisions, who pays what and the landed
     cost; each line names its rule, base, rate, amount, source and effective date. Same JSON as
     `xborder quote --json`. A quote the data cannot give (unknown HS code, market, FX pair, date) is an error
-    naming what is missing, never 0."""
+    naming what is missing, never 0. `save: true` stores it (an `Idempotency-Key` makes a retry safe)."""
     request = body.to_request(today=container.clock.today())
     data = _data(container, body.fx_latest)
     if not body.save:
-        response = _json(pricing.landed_cost_to_dict(pricing.quote_landed_cost(data, request=request)))
-        commit_in_route(session)  # the hot path: one thread hop less
-        return response
-    require_writer(principal)
-    view = pricing.save_quote(session, organization_id=principal.organization_id, data=data, request=request,
-                              label=body.label)
-    payload = {**pricing.landed_cost_to_dict(view.result), "quote_id": view.id}
-    return idem.respond(payload, status_code=201, headers={"Location": f"/api/v1/quotes/{view.id}"})
+        # the hot path: a pure computation of ~0.1 ms after the sign-in check, in turn on the event loop (ADR 0008)
+        return await call.run(lambda _session, _principal: _json(
+            pricing.landed_cost_to_dict(pricing.quote_landed_cost(data, request=request))))
+    key = http.headers.get(IDEMPOTENCY_HEADER)
+    fingerprint = await request_fingerprint(http)
+
+    def save(session: Session, principal: Principal) -> Response:
+        require_writer(principal)
+        idem = reserve_key(session, principal, key, fingerprint)
+        view = pricing.save_quote(session, organization_id=principal.organization_id, data=data, request=request,
+                                  label=body.label)
+        payload = {**pricing.landed_cost_to_dict(view.result), "quote_id": view.id}
+        return idem.respond(payload, status_code=201, headers={"Location": f"/api/v1/quotes/{view.id}"})
+    return await call.write(save)
 
 
 async def _batch_input(request: Request, max_bytes: int) -> pricing.BatchInput:
