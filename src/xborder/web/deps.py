@@ -25,9 +25,9 @@ from xborder.web.problems import LoginRequired
 
 __all__ = [
     "SESSION_COOKIE",
+    "ApiCall",
+    "ApiCaller",
     "ApiPrincipal",
-    "ApiRead",
-    "ApiReader",
     "ApiWriter",
     "ConsoleFormPrincipal",
     "ConsolePrincipal",
@@ -156,15 +156,17 @@ ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
 
 
 @dataclass(frozen=True, slots=True)
-class ApiRead:
-    """Authenticate and run one short read-only unit of work (session, sign-in check, query, serialization) directly
-    on the event loop, for the hot list routes (ADR 0008).
+class ApiCall:
+    """An API call on the hot routes (ADR 0008): `run` authenticates and runs one short read-only unit of work
+    (session, sign-in check, query or pure computation, serialization) directly on the event loop; `write` does the
+    same in the threadpool inside a committed transaction, for the same route's writing path.
 
-    Why not the threadpool: a worker process runs Python one thread at a time anyway, and 16 requests interleaved
-    over threads cost ~1 ms of CPU each in switching and lock hand-offs and all finish late (processor sharing); run
-    in turn, each finishes in its own service time. Only bounded, indexed reads may use it (a page of at most 200
-    rows), and nothing on the loop writes: the once-a-minute "last used" stamp of the token or session, which could
-    wait for SQLite's write lock behind an import, is written afterwards in the threadpool.
+    Why not the threadpool for everything: a worker process runs Python one thread at a time anyway, and 16 requests
+    interleaved over threads cost ~1 ms of CPU each in switching and lock hand-offs and all finish late (processor
+    sharing); run in turn, each finishes in its own service time. Only bounded, indexed reads (a page of at most 200
+    rows) and pure computations may use `run`, and nothing on the loop writes: the once-a-minute "last used" stamp
+    of the token or session, which could wait for SQLite's write lock behind an import, is written afterwards in the
+    threadpool.
     """
 
     container: Container
@@ -203,17 +205,17 @@ class ApiRead:
             identity.touch_credential(session, principal=principal, now=now)
 
 
-async def api_read(
+async def api_call(
     request: Request,
     container: ContainerDep,
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
-) -> ApiRead:
-    return ApiRead(container, bearer.credentials if bearer is not None else None, cookie, request.method,
+) -> ApiCall:
+    return ApiCall(container, bearer.credentials if bearer is not None else None, cookie, request.method,
                    request.headers.get(CSRF_HEADER))
 
 
-ApiReader = Annotated[ApiRead, Depends(api_read)]
+ApiCaller = Annotated[ApiCall, Depends(api_call)]
 
 
 def require_writer(principal: Principal) -> Principal:

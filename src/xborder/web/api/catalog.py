@@ -24,7 +24,7 @@ from xborder.identity import Principal
 from xborder.jobs import JobView
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
-from xborder.web.deps import ApiPrincipal, ApiReader, ApiWriter, ContainerDep, DbSession
+from xborder.web.deps import ApiCaller, ApiPrincipal, ApiWriter, ContainerDep, DbSession
 from xborder.web.idempotency import Idempotent
 
 router = APIRouter(tags=["catalog"], responses=PROBLEM_RESPONSES)
@@ -65,7 +65,7 @@ def create_product(body: ProductIn, principal: ApiWriter, session: DbSession, id
 
 @router.get("/products", response_model=PageOut[ProductSummary], summary="List or search products, by product_ref")
 async def list_products(
-    read: ApiReader,
+    call: ApiCaller,
     q: Annotated[str | None, Query(max_length=200, description=_PRODUCT_Q)] = None,
     cursor: CursorParam = None,
     limit: LimitParam = 50,
@@ -74,7 +74,7 @@ async def list_products(
         found = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
                                       limit=limit)
         return _json(PageOut[ProductSummary](items=found.items, next_cursor=found.next_cursor))
-    return await read.run(page)
+    return await call.run(page)
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, summary="One product with its variants")
@@ -98,7 +98,7 @@ def delete_product(product_id: str, principal: ApiWriter, session: DbSession) ->
 
 @router.get("/variants", response_model=PageOut[VariantSummary], summary="List or search SKUs, ordered by SKU")
 async def list_variants(
-    read: ApiReader,
+    call: ApiCaller,
     q: Annotated[str | None, Query(max_length=200, description="words in SKU, name, title, brand or HS code")] = None,
     cursor: CursorParam = None,
     limit: LimitParam = 50,
@@ -116,7 +116,7 @@ async def list_variants(
                                       origin_country=origin_country, has_battery=has_battery,
                                       has_wireless=has_wireless, product_id=product_id)
         return _json(PageOut[VariantSummary](items=found.items, next_cursor=found.next_cursor))
-    return await read.run(page)  # the hot path: sign-in check, query and JSON in turn on the event loop
+    return await call.run(page)  # the hot path: sign-in check, query and JSON in turn on the event loop
 
 
 @router.post("/variants", status_code=201, response_model=VariantOut, summary="Add a SKU to a product")

@@ -29,7 +29,7 @@ from xborder.pricing import (
     SavedQuoteSummaryOut,
 )
 from xborder.web.api._common import PROBLEM_RESPONSES, CursorParam, LimitParam, PageOut
-from xborder.web.deps import ApiPrincipal, ApiReader, ContainerDep, DbSession, require_writer
+from xborder.web.deps import ApiCaller, ApiPrincipal, ContainerDep, DbSession, require_writer
 from xborder.web.idempotency import IDEMPOTENCY_HEADER, Idempotent, request_fingerprint, reserve_key
 
 router = APIRouter(tags=["pricing"], responses=PROBLEM_RESPONSES)
@@ -61,7 +61,7 @@ def _json(payload: Any, *, status_code: int = 200, headers: dict[str, str] | Non
 
 @router.post("/quotes", response_model=QuoteOut, summary="Quote the landed cost of one product line",
              responses={201: {"model": QuoteOut, "description": "saved (`save: true`); Location names the quote"}})
-async def create_quote(body: QuoteCreate, http: Request, call: ApiReader, container: ContainerDep) -> Response:
+async def create_quote(body: QuoteCreate, http: Request, call: ApiCaller, container: ContainerDep) -> Response:
     """Duties (one line per measure), import VAT/GST, fees, de minimis decisions, who pays what and the landed
     cost; each line names its rule, base, rate, amount, source and effective date. Same JSON as
     `xborder quote --json`. A quote the data cannot give (unknown HS code, market, FX pair, date) is an error
