@@ -273,7 +273,8 @@ def tariffs_versions(market: str = typer.Option(..., "--market", help="US, GB, E
 @tariffs_app.command("import")
 def tariffs_import(
     file: Path = typer.Argument(..., exists=True, dir_okay=False, help="official tariff file"),
-    market: str = typer.Option(..., "--market", help="US (HTS CSV/JSON), GB (UK tariff CSV), EU (CET/TARIC CSV)"),
+    market: str = typer.Option(..., "--market", help="US (HTS CSV/JSON), GB (UK tariff CSV), EU (CET/TARIC CSV); any "
+                                                      "other market: a code,rate[,text] CSV"),
     valid_from: str = typer.Option(..., "--valid-from", help="first day the file's rates apply"),
     source_url: str = typer.Option(..., "--source-url", help="https URL the file was downloaded from"),
     column: str = typer.Option(None, help="rate column name when the file has several (UK/EU CSV)"),

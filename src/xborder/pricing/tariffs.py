@@ -19,6 +19,7 @@ from xborder.pricing.importers import (
     import_eu_taric_csv,
     import_hts_csv,
     import_hts_json,
+    import_rate_table_csv,
     import_uk_tariff_csv,
     write_lines,
 )
@@ -37,7 +38,8 @@ def _read_official(key: str, path: Path, column: str | None) -> list[ScheduleLin
             return import_eu_taric_csv(path, rate_column=column or "cet_duty_rate")
     except (ValueError, KeyError) as exc:
         raise PricingInputInvalid(f"{path.name}: {exc}", details=[ErrorDetail(str(exc), field="file")]) from None
-    raise PricingInputInvalid(f"no importer for schedule {key!r}")
+    # every other market: an operator-converted `code,rate[,text]` table (rates in the engine's syntax)
+    return import_rate_table_csv(path)
 
 
 def list_schedule_versions(market: str, *, overlay_dir: Path | None = None) -> tuple[ScheduleVersion, ...]:

@@ -126,6 +126,43 @@ def test_tariff_import_adds_a_version_and_keeps_history(tmp_path: Path) -> None:
     assert old.lines[0].rate == "16.5%" and new.lines[0].rate == "18%"
 
 
+def test_a_rate_table_import_gives_a_market_its_full_tariff(tmp_path: Path) -> None:
+    """Markets without a dedicated importer take a code,rate[,text] CSV: Japan's apparel, absent from the shipped
+    headings before 2027, quotes from the imported version on; the shipped version still answers earlier dates."""
+    source = tmp_path / "jp-tariff-2027.csv"
+    source.write_text("code,rate,text\n6109.10.000,10.9%,T-shirts of cotton\n8471.30,Free,laptops\n"
+                      "9503.00,0,toys\n6403.99,\"max(30%; 4300 JPY/pair)\",leather footwear\n", encoding="utf-8")
+    overlay = tmp_path / "schedules"
+    version = import_schedule_version("JP", source, valid_from=date(2027, 4, 1),
+                                      source_url="https://www.customs.go.jp/english/tariff/", overlay_dir=overlay)
+    assert [v.id for v in list_schedule_versions("JP", overlay_dir=overlay)][-1] == version.id
+    data = PricingData(fx=EcbReferenceRates(), overlay_dir=overlay, allow_latest_fx=True)
+
+    def tee(on: date):
+        return quote_landed_cost(data, request=_req(destination="JP", hs_code="610910",
+                                                    goods_value=Money.of("20000", "JPY"), shipping=None, on=on))
+    assert tee(date(2027, 5, 1)).lines[0].rate == "10.9%"
+    with pytest.raises(NoTariffData):
+        tee(date(2026, 5, 1))  # the shipped headings never sourced plain T-shirts: still an explicit gap
+
+
+@pytest.mark.parametrize(("content", "where"), [
+    ("hs,duty\n6109,5%\n", "header"),
+    ("code,rate\n61x9,5%\n", "code"),
+    ("code,rate\n6109,5%\n6109,6%\n", "code"),
+    ("code,rate\n6109,about five percent\n", "rate"),
+    ("code,rate\n6109,unsupported: see note 3\n", "rate"),
+])
+def test_a_bad_rate_table_names_the_row_and_imports_nothing(tmp_path: Path, content: str, where: str) -> None:
+    source = tmp_path / "bad.csv"
+    source.write_text(content, encoding="utf-8")
+    overlay = tmp_path / "schedules"
+    with pytest.raises(PricingInputInvalid) as caught:
+        import_schedule_version("JP", source, valid_from=date(2027, 4, 1), source_url="https://example.org/jp",
+                                overlay_dir=overlay)
+    assert caught.value.details[0].field == where and not (overlay / "jp").exists()
+
+
 def test_import_refuses_a_non_https_source(tmp_path: Path) -> None:
     with pytest.raises(PricingInputInvalid, match="https"):
         import_schedule_version("US", tmp_path / "x.csv", valid_from=date(2026, 1, 1), source_url="http://x",
