@@ -38,6 +38,27 @@ class Container:
     job_handlers: HandlerRegistry = field(default_factory=HandlerRegistry)
     mt_provider: localization.MtProvider | None = None  # built once from settings.mt; None = no MT configured
     _pricing: pricing.PricingDataSource | None = field(default=None, repr=False)
+    _loop_factory: sessionmaker[Session] | None = field(default=None, repr=False)
+
+    @property
+    def loop_session_factory(self) -> sessionmaker[Session]:
+        """Sessions for work done on the web server's event loop (ADR 0008), from an engine of ONE connection of
+        its own: the loop runs such work one at a time, and a checkout from the shared pool could wait for
+        connections that only the loop itself would release (threadpool requests return theirs at teardown)."""
+        if self._loop_factory is None:
+            url = self.engine.url.render_as_string(hide_password=False)
+            memory = url.startswith("sqlite") and (url.endswith(":memory:") or url.rstrip("/") == "sqlite:")
+            self._loop_factory = self.session_factory if memory else make_session_factory(
+                make_engine(url, echo=self.settings.sql_echo, pool_size=1, max_overflow=0))
+        return self._loop_factory
+
+    def dispose(self) -> None:
+        """Close the pooled connections of both engines."""
+        self.engine.dispose()
+        if self._loop_factory is not None and self._loop_factory is not self.session_factory:
+            bind = self._loop_factory.kw.get("bind")
+            if isinstance(bind, Engine):
+                bind.dispose()
 
     @property
     def pricing_data(self) -> pricing.PricingData:

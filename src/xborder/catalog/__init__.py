@@ -34,6 +34,7 @@ from xborder.catalog.service import (
     import_products,
     list_products,
     list_variants,
+    page_found_by_index,
     update_product,
     update_variant,
 )
@@ -75,6 +76,7 @@ __all__ = [
     "list_products",
     "list_variants",
     "neutralize",
+    "page_found_by_index",
     "parse_products_file",
     "update_product",
     "update_variant",

@@ -46,6 +46,7 @@ __all__ = [
     "import_products",
     "list_products",
     "list_variants",
+    "page_found_by_index",
     "update_product",
     "update_variant",
 ]
@@ -269,6 +270,14 @@ def list_variants(session: Session, *, organization_id: str, query: str | None =
     items = _SUMMARY_LIST.validate_python([dict(zip(_SUMMARY_FIELDS, row, strict=True)) for row in rows[:limit]])
     next_cursor = encode_cursor(items[-1].sku) if len(rows) > limit else None
     return Page(items=items, next_cursor=next_cursor)
+
+
+def page_found_by_index(*, query: str | None = None, filters: tuple[object, ...] = ()) -> bool:
+    """Whether a list page is found through an index alone (SKU order, trigram keys) rather than by walking the
+    SKU index until enough rows pass a filter: `filters` are the optional filters other than `product_id`, and a
+    one- or two-character CJK word is matched by such a walk. Lets a caller run bounded pages inline."""
+    term = search.parse_query(query)
+    return all(value is None or value == "" for value in filters) and not (term is not None and term.short_cjk)
 
 
 _SUMMARY_LIST = TypeAdapter(list[VariantSummary])

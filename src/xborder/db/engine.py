@@ -23,16 +23,20 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
-def make_engine(url: str, *, echo: bool = False, pool_size: int = 10) -> Engine:
-    """Create an engine with the per-backend settings the product relies on."""
+def make_engine(url: str, *, echo: bool = False, pool_size: int = 10, max_overflow: int | None = None) -> Engine:
+    """Create an engine with the per-backend settings the product relies on (`max_overflow` defaults to
+    `pool_size`; an in-memory SQLite database keeps SQLAlchemy's own single-connection pool)."""
+    overflow = pool_size if max_overflow is None else max_overflow
     if url.startswith("sqlite"):
         path = url.split("///", 1)[-1]
-        if path and path != ":memory:" and not path.startswith("file:"):
+        file_backed = bool(path) and path != ":memory:" and not path.startswith("file:") and "///" in url
+        if file_backed:
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15})
+        pool: dict[str, Any] = {"pool_size": pool_size, "max_overflow": overflow} if file_backed else {}
+        engine = create_engine(url, echo=echo, connect_args={"check_same_thread": False, "timeout": 15}, **pool)
         event.listen(engine, "connect", _sqlite_pragmas)
         return engine
-    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=pool_size, pool_pre_ping=True)
+    return create_engine(url, echo=echo, pool_size=pool_size, max_overflow=overflow, pool_pre_ping=True)
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

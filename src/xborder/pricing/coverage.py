@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from xborder import markets
@@ -65,13 +66,35 @@ def _covers(codes: set[str], code: str) -> bool:
     return any(code[:n] in codes for n in (2, 4, 6) if n <= len(code)) or any(c.startswith(code) for c in codes)
 
 
+def _overlay_state(overlay_dir: Path | None) -> tuple[tuple[str, int, int], ...]:
+    """What an import changes in the overlay (its schedule.yaml files), so a cached report is dropped after one."""
+    if overlay_dir is None or not overlay_dir.is_dir():
+        return ()
+    found = []
+    for path in sorted(overlay_dir.glob("*/schedule.yaml")):
+        stat = path.stat()
+        found.append((str(path), stat.st_mtime_ns, stat.st_size))
+    return tuple(found)
+
+
 def tariff_coverage(on: date, *, overlay_dir: Path | None = None,
                     chapters: tuple[str, ...] = CONSUMER_CHAPTERS) -> list[MarketCoverage]:
     """Coverage of `chapters` by every market profile's schedule version in force on `on` (market code order).
 
     A heading is covered when each of its HS 2022 subheadings has a line (at or above it, or national lines below
     it), partly covered when some have. Schedules on an older HS edition show renumbered subheadings as gaps.
+    Building it reads every schedule (about a second of CPU), so reports are kept per date and overlay state.
     """
+    return list(_cached_coverage(on, overlay_dir, chapters, _overlay_state(overlay_dir)))
+
+
+@lru_cache(maxsize=32)
+def _cached_coverage(on: date, overlay_dir: Path | None, chapters: tuple[str, ...],
+                     _state: tuple[tuple[str, int, int], ...]) -> tuple[MarketCoverage, ...]:
+    return tuple(_build_coverage(on, overlay_dir, chapters))
+
+
+def _build_coverage(on: date, overlay_dir: Path | None, chapters: tuple[str, ...]) -> list[MarketCoverage]:
     tree = {chapter: _subheadings(chapter) for chapter in chapters}
     report = []
     for summary in markets.list_markets():

@@ -121,9 +121,9 @@ def _against_peers(row: list[_Priced]) -> list[MatrixCell]:
             continue
         middle = len(others) // 2
         median = others[middle] if len(others) % 2 else (others[middle - 1] + others[middle]) / 2
-        margin = margin_at_net_price(inputs, median * inputs.fx_rate).quantize(Decimal("0.1"))
-        status = "red" if margin < inputs.floor_margin else cell.status
-        out.append(replace(cell, status=status, peer_price_margin=margin))
+        margin = margin_at_net_price(inputs, median * inputs.fx_rate)
+        status = "red" if margin < inputs.floor_margin else cell.status  # compared unrounded, shown to 0.1
+        out.append(replace(cell, status=status, peer_price_margin=margin.quantize(Decimal("0.1"))))
     return out
 
 

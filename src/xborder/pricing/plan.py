@@ -246,9 +246,13 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
         duty_total += rounded
     # measures on the duty come last, so they see every duty line (base rate and other duty measures)
     ordered = sorted(applicable, key=lambda step: step[0].measure.base == "duty")
+    duty_base: Decimal | None = None  # the duty before any duty-based measure, so two of them never compound
     for rm, percent, _replaces in ordered:
         base_kind = rm.measure.base
-        value = customs if base_kind == "customs_value" else goods if base_kind == "goods_value" else duty_total
+        if base_kind == "duty" and duty_base is None:
+            duty_base = duty_total
+        value = (customs if base_kind == "customs_value" else goods if base_kind == "goods_value"
+                 else duty_base if duty_base is not None else duty_total)
         amount = (value * percent / 100 if percent is not None else
                   evaluate_rate(rm.rate, value=value, quantities=quantities, convert=convert, where=rm.measure.id))
         rounded = (amount if amount > ZERO else ZERO).quantize(quantum, rounding=ROUND_HALF_UP)
@@ -269,12 +273,14 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
     tax_replaced = any(rm.measure.replaces_import_tax for rm, _, _ in applicable)
     if rate is not None and plan.tax_base_kind != "none" and not (tax_dm and not point_of_sale) and not tax_replaced:
         kind = plan.tax_base_kind
+        # an uplift on the customs value belongs to the base before any tax-inclusive gross-up (ZA's 10 %)
+        uplift = ZERO if plan.tax_base_uplift is None or point_of_sale else customs * plan.tax_base_uplift / 100
         if point_of_sale:
             # collected by the registered seller at checkout on the price of the supply, delivery included
             base = goods + transport
         elif kind == "cif_plus_duty_tax_inclusive":
             # "por dentro": the tax is part of its own base, base = (CIF + duty) / (1 - rate) (Brazil's ICMS)
-            base = (goods + transport + duty_total) / (1 - rate / 100)
+            base = (goods + transport + duty_total + uplift) / (1 - rate / 100)
         elif kind in ("cif_plus_duty", "cif_plus_duty_and_excise"):
             base = goods + transport + duty_total
         elif kind == "cif_plus_duty_and_fees":
@@ -283,8 +289,8 @@ def evaluate(plan: QuotePlan, ctx: QuoteContext, req: QuoteRequest) -> Evaluatio
             base = goods + duty_total
         else:  # customs_value_plus_duty
             base = customs + duty_total
-        if plan.tax_base_uplift is not None and not point_of_sale:
-            base += customs * plan.tax_base_uplift / 100
+        if kind != "cif_plus_duty_tax_inclusive":
+            base += uplift
         tax_base = base.quantize(quantum, rounding=ROUND_HALF_UP)
         tax = (tax_base * rate / 100).quantize(quantum, rounding=ROUND_HALF_UP)
         lines.append(("tax", "tax", tax_base, tax))

@@ -99,13 +99,21 @@ class PricingData:
     def _fx(self, base: str, quote: str, on: date) -> FxQuote:
         return self.fx.quote(base, quote, on, allow_latest=self.allow_latest_fx)
 
-    def context(self, req: QuoteRequest) -> QuoteContext:
+    @staticmethod
+    def _key(req: QuoteRequest) -> tuple[PlanKey, set[str]]:
         currencies = {req.goods_value.currency}
         for money in (req.shipping, req.insurance):
             if money is not None:
                 currencies.add(money.currency)
-        key = PlanKey(req.destination, req.origin, req.hs_code, req.channel, req.on, tuple(sorted(currencies)),
-                      req.seller_currency, req.buyer, req.registrations, req.subdivision)
+        return PlanKey(req.destination, req.origin, req.hs_code, req.channel, req.on, tuple(sorted(currencies)),
+                       req.seller_currency, req.buyer, req.registrations, req.subdivision), currencies
+
+    def is_prepared(self, request: QuoteRequest) -> bool:
+        """Whether a quote like `request` needs no loading (schedules, facts, FX): a pure computation from here."""
+        return self._key(normalize_request(request))[0] in self._contexts
+
+    def context(self, req: QuoteRequest) -> QuoteContext:
+        key, currencies = self._key(req)
         found = self._contexts.get(key)
         if found is None:
             try:

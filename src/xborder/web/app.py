@@ -57,7 +57,7 @@ def create_app(settings: Settings | None = None, *, container: Container | None 
                 runner.stop()
             app.state.job_runner = None
             if owns_container:
-                container.engine.dispose()
+                container.dispose()
 
     app = FastAPI(
         title="xborder API",

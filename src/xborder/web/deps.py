@@ -8,13 +8,13 @@ from __future__ import annotations
 
 import hmac
 from collections.abc import AsyncIterator, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, TypeVar
 
 from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
 
 from xborder import identity
@@ -147,9 +147,21 @@ def require_api_principal(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> Principal:
-    return _authenticate_api(session, now=container.clock.now(),
-                             bearer_token=bearer.credentials if bearer is not None else None, cookie=cookie,
-                             method=request.method, csrf_header=request.headers.get(CSRF_HEADER))
+    now = container.clock.now()
+    principal = _authenticate_api(session, now=now, bearer_token=bearer.credentials if bearer is not None else None,
+                                  cookie=cookie, method=request.method, csrf_header=request.headers.get(CSRF_HEADER),
+                                  touch=False)
+    return _stamp_now(session, principal, now)
+
+
+def _stamp_now(session: Session, principal: Principal, now: datetime) -> Principal:
+    """Write a due "last used" stamp in a transaction of its own, committed at once: on SQLite a write held open
+    for the whole request would make concurrent requests of the same caller queue behind it for their own stamp."""
+    if not principal.touch_due:
+        return principal
+    identity.touch_credential(session, principal=principal, now=now)
+    session.commit()
+    return replace(principal, touch_due=False)
 
 
 ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
@@ -157,52 +169,52 @@ ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
 
 @dataclass(frozen=True, slots=True)
 class ApiCall:
-    """An API call on the hot routes (ADR 0008): `run` authenticates and runs one short read-only unit of work
-    (session, sign-in check, query or pure computation, serialization) directly on the event loop; `write` does the
-    same in the threadpool inside a committed transaction, for the same route's writing path.
+    """An authenticated call on the hot routes (ADR 0008). The dependency checks the token or session cookie (same
+    rules as `ApiPrincipal`, CSRF included) on the event loop before the body is looked at; then `run` does one short
+    read or pure computation on the loop, `run(..., offload=True)` and `write` do theirs in the threadpool.
 
     Why not the threadpool for everything: a worker process runs Python one thread at a time anyway, and 16 requests
     interleaved over threads cost ~1 ms of CPU each in switching and lock hand-offs and all finish late (processor
-    sharing); run in turn, each finishes in its own service time. Only bounded, indexed reads (a page of at most 200
-    rows) and pure computations may use `run`, and nothing on the loop writes: the once-a-minute "last used" stamp
-    of the token or session, which could wait for SQLite's write lock behind an import, is written afterwards in the
-    threadpool.
+    sharing); run in turn, each finishes in its own service time. Rules for the loop: only work bounded by the page
+    size or an index, no writes (the once-a-minute "last used" stamp is written afterwards in the threadpool), and a
+    connection of its own (`Container.loop_session_factory`) released before any await.
     """
 
     container: Container
-    bearer_token: str | None
-    cookie: str | None
-    method: str
-    csrf_header: str | None
+    principal: Principal
+    now: datetime
+
+    async def run(self, work: Callable[[Session, Principal], T], *, offload: bool = False) -> T:
+        if offload:
+            result = await run_in_threadpool(self._read_now, self.container.session_factory, work)
+        else:
+            result = self._read_now(self.container.loop_session_factory, work)
+        if self.principal.touch_due:
+            await run_in_threadpool(self._touch)
+        return result
 
     async def write(self, work: Callable[[Session, Principal], T]) -> T:
-        """The other path of a route that mostly reads: authenticate and run `work` in the threadpool, in one
-        transaction committed when it returns (writes, and anything that may take long)."""
+        """Run `work` in the threadpool inside one transaction committed when it returns (writes, long work)."""
         return await run_in_threadpool(self._write_now, work)
+
+    def _read_now(self, factory: sessionmaker[Session], work: Callable[[Session, Principal], T]) -> T:
+        session = factory()
+        try:
+            result = work(session, self.principal)
+            session.rollback()  # read-only: end the snapshot, nothing to commit
+            return result
+        finally:
+            session.close()
 
     def _write_now(self, work: Callable[[Session, Principal], T]) -> T:
         with transaction(self.container.session_factory) as session:
-            principal = _authenticate_api(session, now=self.container.clock.now(), bearer_token=self.bearer_token,
-                                          cookie=self.cookie, method=self.method, csrf_header=self.csrf_header)
-            return work(session, principal)
+            if self.principal.touch_due:
+                identity.touch_credential(session, principal=self.principal, now=self.now)
+            return work(session, self.principal)
 
-    async def run(self, work: Callable[[Session, Principal], T]) -> T:
-        now = self.container.clock.now()
-        session = self.container.session_factory()
-        try:
-            principal = _authenticate_api(session, now=now, bearer_token=self.bearer_token, cookie=self.cookie,
-                                          method=self.method, csrf_header=self.csrf_header, touch=False)
-            result = work(session, principal)
-            session.rollback()  # read-only: end the snapshot, nothing to commit
-        finally:
-            session.close()
-        if principal.touch_due:
-            await run_in_threadpool(self._touch, principal, now)
-        return result
-
-    def _touch(self, principal: Principal, now: datetime) -> None:
+    def _touch(self) -> None:
         with transaction(self.container.session_factory) as session:
-            identity.touch_credential(session, principal=principal, now=now)
+            identity.touch_credential(session, principal=self.principal, now=self.now)
 
 
 async def api_call(
@@ -211,8 +223,16 @@ async def api_call(
     bearer: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)],
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> ApiCall:
-    return ApiCall(container, bearer.credentials if bearer is not None else None, cookie, request.method,
-                   request.headers.get(CSRF_HEADER))
+    now = container.clock.now()
+    session = container.loop_session_factory()
+    try:  # on the loop, like ApiCall.run: a read of one row by key, nothing written, released before any await
+        principal = _authenticate_api(session, now=now, bearer_token=bearer.credentials if bearer is not None else None,
+                                      cookie=cookie, method=request.method,
+                                      csrf_header=request.headers.get(CSRF_HEADER), touch=False)
+        session.rollback()
+    finally:
+        session.close()
+    return ApiCall(container, principal, now)
 
 
 ApiCaller = Annotated[ApiCall, Depends(api_call)]
@@ -234,11 +254,12 @@ ApiWriter = Annotated[Principal, Depends(require_api_writer)]
 
 def require_console_principal(request: Request, session: DbSession, container: ContainerDep) -> Principal:
     token = request.cookies.get(SESSION_COOKIE)
-    principal = identity.resolve_session(session, token=token, now=container.clock.now()) if token else None
+    now = container.clock.now()
+    principal = identity.resolve_session(session, token=token, now=now, touch=False) if token else None
     if principal is None:
         target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
         raise LoginRequired(target)
-    return principal
+    return _stamp_now(session, principal, now)
 
 
 ConsolePrincipal = Annotated[Principal, Depends(require_console_principal)]

@@ -152,6 +152,7 @@ def test_a_rate_table_import_gives_a_market_its_full_tariff(tmp_path: Path) -> N
     ("code,rate\n6109,5%\n6109,6%\n", "code"),
     ("code,rate\n6109,about five percent\n", "rate"),
     ("code,rate\n6109,unsupported: see note 3\n", "rate"),
+    ("code,rate\n\uff16\uff11\uff10\uff19,5%\n", "code"),  # full-width digits never match a lookup
 ])
 def test_a_bad_rate_table_names_the_row_and_imports_nothing(tmp_path: Path, content: str, where: str) -> None:
     source = tmp_path / "bad.csv"
@@ -161,6 +162,14 @@ def test_a_bad_rate_table_names_the_row_and_imports_nothing(tmp_path: Path, cont
         import_schedule_version("JP", source, valid_from=date(2027, 4, 1), source_url="https://example.org/jp",
                                 overlay_dir=overlay)
     assert caught.value.details[0].field == where and not (overlay / "jp").exists()
+
+
+def test_a_rate_table_that_is_not_utf8_is_refused_by_name(tmp_path: Path) -> None:
+    source = tmp_path / "gb18030.csv"
+    source.write_bytes("code,rate,text\n6109,5%,针织T恤\n".encode("gb18030"))
+    with pytest.raises(PricingInputInvalid, match="not UTF-8"):
+        import_schedule_version("JP", source, valid_from=date(2027, 4, 1), source_url="https://example.org/jp",
+                                overlay_dir=tmp_path / "schedules")
 
 
 def test_import_refuses_a_non_https_source(tmp_path: Path) -> None:

@@ -85,3 +85,14 @@ def test_cli_set_then_rate(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> N
     assert shown.exit_code == 0 and json.loads(shown.output)["rate"] == "129.30"
     refused = runner.invoke(app, ["fx", "set", "EUR", "1", "--date", "2025-07-23", "--source", CBK])
     assert refused.exit_code != 0 and "conflict" in refused.output
+
+
+def test_a_bad_row_only_fails_the_quotes_that_need_a_published_rate(tmp_path: Path) -> None:
+    path = tmp_path / "published-rates.csv"
+    record_published_rate(path, currency_code="KES", per_usd="129.30", on="2025-07-23", source=CBK)
+    path.write_text(path.read_text(encoding="utf-8") + "2025-07-24,KES,not-a-number,https://x.example.org/r\n",
+                    encoding="utf-8")
+    fx = EcbReferenceRates(published_file=path)
+    assert fx.quote("USD", "EUR", date(2025, 7, 24)).rate > 0  # ECB pairs unaffected
+    with pytest.raises(FxRateMissing, match="row 3"):
+        fx.quote("USD", "KES", date(2025, 7, 24))

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from xborder.kernel import ErrorDetail
+from xborder.kernel import DomainError, ErrorDetail
 from xborder.pricing.errors import FxRateMissing
 from xborder.pricing.fx.base import FxQuote
 from xborder.pricing.fx.published import read_published_rates
@@ -89,7 +89,12 @@ class EcbReferenceRates:
         self._series = {cur: (sorted(days), [days[d] for d in sorted(days)]) for cur, days in merged.items()}
         self._pegs = load_pegs()
         published: dict[str, dict[date, tuple[Decimal, str]]] = {}
-        for rate in read_published_rates(published_file) if published_file is not None else []:
+        self._published_problem: str | None = None
+        try:
+            recorded = read_published_rates(published_file) if published_file is not None else []
+        except DomainError as exc:  # a hand-edited bad row: quotes that need no such rate must still work
+            recorded, self._published_problem = [], exc.message
+        for rate in recorded:
             if rate.currency not in self._series and rate.currency not in self._pegs:  # never a second source
                 published.setdefault(rate.currency, {})[rate.day] = (rate.per_usd, rate.source)
         self._published = {cur: (sorted(days), [days[d] for d in sorted(days)]) for cur, days in published.items()}
@@ -116,6 +121,11 @@ class EcbReferenceRates:
         if currency in self._published:
             return self._per_eur_published(currency, on, allow_latest)
         series = self._series.get(currency)
+        if series is None and self._published_problem is not None:
+            raise FxRateMissing(f"no reference rate for currency {currency}: the recorded published rates could not "
+                                f"be read ({self._published_problem})",
+                                details=[ErrorDetail("published-rates file unreadable", field="currency",
+                                                     code=FxRateMissing.code)])
         if series is None:
             raise FxRateMissing(f"no reference rate for currency {currency} (ECB data has no such series)",
                                 details=[ErrorDetail(f"no FX series {currency}", field="currency",

@@ -16,7 +16,8 @@ from xborder.pricing.rates import Unsupported, parse_rate
 __all__ = ["import_rate_table_csv", "normalize_rate_text"]
 
 _FREE = frozenset({"free", "0", "0%", "0 %", "nil", "exempt", "免税", "無税", "0.0%"})
-_PERCENT = re.compile(r"^(\d+(?:\.\d+)?)\s*%?$")
+_PERCENT = re.compile(r"^([0-9]+(?:\.[0-9]+)?)\s*%?$", re.ASCII)
+_CODE = re.compile(r"[0-9]{2,12}", re.ASCII)
 _MAX_ERRORS = 50
 
 
@@ -36,6 +37,17 @@ def normalize_rate_text(text: str) -> str:
 def import_rate_table_csv(path: Path) -> list[ScheduleLine]:
     """Lines of a UTF-8 CSV with a header naming `code` and `rate` (optional `text`). Codes may carry dots or spaces
     (`6109.10.00`); every bad row is reported with its row number and column, and nothing is returned then."""
+    try:
+        return _read_table(path)
+    except UnicodeDecodeError as exc:
+        raise PricingInputInvalid(f"{path.name}: not UTF-8 text (byte {exc.start}); save the table as UTF-8 CSV",
+                                  details=[ErrorDetail("not UTF-8", field="file")]) from None
+    except csv.Error as exc:
+        raise PricingInputInvalid(f"{path.name}: not a readable CSV ({exc})",
+                                  details=[ErrorDetail(str(exc), field="file")]) from None
+
+
+def _read_table(path: Path) -> list[ScheduleLine]:
     lines: list[ScheduleLine] = []
     errors: list[ErrorDetail] = []
     seen: dict[str, int] = {}
@@ -49,7 +61,7 @@ def import_rate_table_csv(path: Path) -> list[ScheduleLine]:
         for row_number, raw in enumerate(reader, start=2):
             row = {str(k).strip().lower(): (v or "").strip() for k, v in raw.items() if k is not None}
             code = re.sub(r"[.\s]", "", row.get("code", ""))
-            if not code.isdigit() or not 2 <= len(code) <= 12:
+            if not _CODE.fullmatch(code):
                 errors.append(ErrorDetail(f"code {row.get('code')!r} is not an HS/national code of 2-12 digits",
                                           field="code", row=row_number))
             elif code in seen:

@@ -74,7 +74,7 @@ async def list_products(
         found = catalog.list_products(session, organization_id=principal.organization_id, query=q, cursor=cursor,
                                       limit=limit)
         return _json(PageOut[ProductSummary](items=found.items, next_cursor=found.next_cursor))
-    return await call.run(page)
+    return await call.run(page, offload=not catalog.page_found_by_index(query=q))
 
 
 @router.get("/products/{product_id}", response_model=ProductOut, summary="One product with its variants")
@@ -116,7 +116,9 @@ async def list_variants(
                                       origin_country=origin_country, has_battery=has_battery,
                                       has_wireless=has_wireless, product_id=product_id)
         return _json(PageOut[VariantSummary](items=found.items, next_cursor=found.next_cursor))
-    return await call.run(page)  # the hot path: sign-in check, query and JSON in turn on the event loop
+    # the hot path: an indexed page is read in turn on the event loop; a filter walk goes to the threadpool
+    return await call.run(page, offload=not catalog.page_found_by_index(
+        query=q, filters=(hs_prefix, brand, category, origin_country, has_battery, has_wireless)))
 
 
 @router.post("/variants", status_code=201, response_model=VariantOut, summary="Add a SKU to a product")
