@@ -16,6 +16,7 @@ from fastapi import Depends, Request, Response
 from fastapi.security import APIKeyCookie, HTTPAuthorizationCredentials, HTTPBearer
 from sqlalchemy.orm import Session, sessionmaker
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import FormData
 
 from xborder import identity
 from xborder.bootstrap import Container
@@ -29,6 +30,7 @@ __all__ = [
     "ApiCaller",
     "ApiPrincipal",
     "ApiWriter",
+    "ConsoleForm",
     "ConsoleFormPrincipal",
     "ConsolePrincipal",
     "ContainerDep",
@@ -290,6 +292,15 @@ def require_console_form_principal(principal: ConsolePrincipal,
 
 
 ConsoleFormPrincipal = Annotated[Principal, Depends(require_console_form_principal)]
+
+
+async def submitted_form(request: Request) -> FormData:
+    """The posted form, parsed on the event loop (Starlette caches it on the request, so the CSRF check reads the
+    same), letting the route itself be a plain function that runs its database work in the threadpool."""
+    return await request.form()
+
+
+ConsoleForm = Annotated[FormData, Depends(submitted_form)]
 
 
 def sign_in_console(container: Container, request: Request, *, email: str, password: str,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter
 from fastapi.responses import Response
 from pydantic import BaseModel, ValidationError
 
 from xborder import catalog
 from xborder.kernel import DomainError
 from xborder.web.console.context import SignedInUi, Ui
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
+from xborder.web.deps import ConsoleForm, ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["router"]
 
@@ -95,10 +95,10 @@ def product_edit(ui: SignedInUi, session: DbSession, product_id: str) -> Respons
 
 
 @router.post("/catalog/products/{product_id}/edit")
-async def product_save(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                       product_id: str) -> Response:
+def product_save(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                 session: DbSession, product_id: str) -> Response:
     require_writer(principal)
-    values = _form_values(await request.form(), PRODUCT_FIELDS)
+    values = _form_values(form, PRODUCT_FIELDS)
     patch, errors = _parse(catalog.ProductPatch, values)
     if patch is not None:
         try:
@@ -131,10 +131,10 @@ def variant_edit(ui: SignedInUi, session: DbSession, variant_id: str) -> Respons
 
 
 @router.post("/catalog/variants/{variant_id}/edit")
-async def variant_save(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                       variant_id: str) -> Response:
+def variant_save(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                 session: DbSession, variant_id: str) -> Response:
     require_writer(principal)
-    values = _form_values(await request.form(), VARIANT_FIELDS)
+    values = _form_values(form, VARIANT_FIELDS)
     patch, errors = _parse(catalog.VariantPatch, values)
     if patch is not None:
         try:

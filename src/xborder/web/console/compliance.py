@@ -19,7 +19,7 @@ from xborder.compliance.schema import EVIDENCE_TYPES
 from xborder.identity import RoleRequired
 from xborder.kernel import DomainError, ErrorDetail, ValidationFailed
 from xborder.web.console.context import SignedInUi, Ui
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
+from xborder.web.deps import ConsoleForm, ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["JOURNEY_MARKETS", "router"]
 
@@ -83,10 +83,9 @@ def _wake(request: Request, background: BackgroundTasks) -> None:
 
 
 @router.post("/compliance/evaluations")
-async def start_evaluation(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                           background: BackgroundTasks) -> Response:
+def start_evaluation(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                     session: DbSession, background: BackgroundTasks) -> Response:
     require_writer(principal)
-    form = await request.form()
     markets = _markets(str(form.get("markets") or ""))
     job = jobs.enqueue(session, organization_id=principal.organization_id, user_id=principal.user_id,
                        kind=compliance.EVALUATE_JOB_KIND, now=ui.container.clock.now(),
@@ -175,16 +174,15 @@ def _detail(field: str, message: str) -> ErrorDetail:
 
 
 @router.post("/compliance/evidence")
-async def evidence_upload(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
-                          session: DbSession) -> Response:
+def evidence_upload(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                    session: DbSession) -> Response:
     require_writer(principal)
-    form = await request.form()
     values = _form_values(form)
     upload = form.get("file")
     try:
         if not isinstance(upload, UploadFile) or not upload.filename:
             raise ValidationFailed("choose a PDF or an image", details=[_detail("file", "required")])
-        content = await upload.read()
+        content = upload.file.read()
         done = compliance.submit_evidence(
             session, organization_id=principal.organization_id, clock=ui.container.clock, filename=upload.filename,
             content=content, evidence_type=values["evidence_type"], scheme=values["scheme"],
@@ -248,16 +246,15 @@ def rules_page(ui: SignedInUi, session: DbSession) -> Response:
 
 
 @router.post("/compliance/rules/preview")
-async def rules_preview(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
-                        session: DbSession) -> Response:
+def rules_preview(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                  session: DbSession) -> Response:
     if not principal.is_platform_admin:
         raise RoleRequired("platform admin")
-    form = await request.form()
     upload, url = form.get("file"), str(form.get("url") or "").strip()
     content: bytes | None = None
     source = url
     if isinstance(upload, UploadFile) and upload.filename:
-        content, source = await upload.read(), upload.filename
+        content, source = upload.file.read(), upload.filename
     try:
         if content is None and not url.startswith(("https://", "http://")):
             raise ValidationFailed(ui._("Upload a rules.yaml or bundle, or give an http(s) feed URL."),
@@ -271,11 +268,10 @@ async def rules_preview(request: Request, ui: SignedInUi, principal: ConsoleForm
 
 
 @router.post("/compliance/rules/apply")
-async def rules_apply(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                      background: BackgroundTasks) -> Response:
+def rules_apply(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                session: DbSession, background: BackgroundTasks) -> Response:
     if not principal.is_platform_admin:
         raise RoleRequired("platform admin")
-    form = await request.form()
     source, url = str(form.get("source") or "upload.yaml")[:255], str(form.get("url") or "").strip()
     try:
         content = base64.b64decode(str(form.get("payload") or ""), validate=True) or None

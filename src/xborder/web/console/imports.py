@@ -13,7 +13,7 @@ from starlette.datastructures import UploadFile
 from xborder import catalog, jobs
 from xborder.web.console.context import SignedInUi, Ui
 from xborder.web.console.import_reasons import REASONS
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
+from xborder.web.deps import ConsoleForm, ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["IMPORT_JOB_KIND", "router"]
 
@@ -61,10 +61,9 @@ def import_page(ui: SignedInUi, session: DbSession) -> Response:
 
 
 @router.post("/catalog/import")
-async def import_upload(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                        background: BackgroundTasks) -> Response:
+def import_upload(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                  session: DbSession, background: BackgroundTasks) -> Response:
     require_writer(principal)
-    form = await request.form()
     upload = form.get("file")
     limit = ui.container.settings.imports.max_upload_bytes
     if not isinstance(upload, UploadFile) or not upload.filename:
@@ -72,7 +71,7 @@ async def import_upload(request: Request, ui: SignedInUi, principal: ConsoleForm
     if upload.size is not None and upload.size > limit:
         return _upload_page(ui, session, status_code=413,
                             error=ui._("The file is larger than %(mb)s MB.", mb=limit // (1024 * 1024)))
-    content = await upload.read()
+    content = upload.file.read()
     if not content:
         return _upload_page(ui, session, error=ui._("The file is empty."), status_code=422)
     dry_run = str(form.get("dry_run") or "").lower() in ("1", "true", "on", "yes")

@@ -18,7 +18,7 @@ from xborder import inventory, jobs
 from xborder.inventory import InventoryJobKind, LedgerEntryIn
 from xborder.kernel import DomainError
 from xborder.web.console.context import SignedInUi, Ui
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
+from xborder.web.deps import ConsoleForm, ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["router"]
 
@@ -84,10 +84,9 @@ def ledger_page(ui: SignedInUi, session: DbSession, sku: str | None = None) -> R
 
 
 @router.post("/inventory/ledger")
-async def record_entry(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
-                       session: DbSession) -> Response:
+def record_entry(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                 session: DbSession) -> Response:
     require_writer(principal)
-    form = await request.form()
     values = {k: str(form.get(k) or "").strip() for k in ("kind", "warehouse", "sku", "quantity", "reference",
                                                            "reason")}
     try:
@@ -116,13 +115,12 @@ def _enqueue(ui: Ui, session: Session, principal: Any, kind: InventoryJobKind, p
 
 
 @router.post("/inventory/sales-history")
-async def import_sales(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                       background: BackgroundTasks) -> Response:
+def import_sales(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                 session: DbSession, background: BackgroundTasks) -> Response:
     require_writer(principal)
-    form = await request.form()
     upload = form.get("file")
     limit = ui.container.settings.imports.max_upload_bytes
-    content = await upload.read() if isinstance(upload, UploadFile) and upload.filename else b""
+    content = upload.file.read() if isinstance(upload, UploadFile) and upload.filename else b""
     if not content.strip() or len(content) > limit:
         return _forecasts(ui, session, status_code=422, error=ui._(
             "Choose a CSV or XLSX file of order lines (at most %(mb)s MB).", mb=limit // (1024 * 1024)))
@@ -137,10 +135,9 @@ async def import_sales(request: Request, ui: SignedInUi, principal: ConsoleFormP
 
 
 @router.post("/inventory/forecasts")
-async def start_forecast(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                         background: BackgroundTasks) -> Response:
+def start_forecast(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
+                   session: DbSession, background: BackgroundTasks) -> Response:
     require_writer(principal)
-    form = await request.form()
     horizon = str(form.get("horizon") or "12")
     market = str(form.get("market") or "").strip().upper()
     if not horizon.isdigit() or not 1 <= int(horizon) <= 104 or (market and not (len(market) == 2
@@ -248,10 +245,9 @@ def _plan_payload(ui: Ui, values: dict[str, str]) -> dict[str, Any]:
 
 
 @router.post("/inventory/plans")
-async def start_plan(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                     background: BackgroundTasks) -> Response:
+def start_plan(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
+               background: BackgroundTasks) -> Response:
     require_writer(principal)
-    form = await request.form()
     values = {k: str(form.get(k) or default).strip() for k, default in _PLAN_DEFAULTS.items()}
     values["budget"], values["fx"] = str(form.get("budget") or "").strip(), str(form.get("fx") or "").strip()
     try:

@@ -12,7 +12,7 @@ from sqlalchemy.orm import Session
 from xborder import catalog, jobs, localization, markets
 from xborder.kernel import Conflict, ValidationFailed
 from xborder.web.console.context import SignedInUi, Ui
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
+from xborder.web.deps import ConsoleForm, ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["BULK_KINDS", "router"]
 
@@ -64,9 +64,9 @@ def listing_index(ui: SignedInUi, session: DbSession, market: str | None = None,
 
 
 @router.post("/localization/generate")
-async def generate(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession) -> Response:
+def generate(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal,
+             session: DbSession) -> Response:
     require_writer(principal)
-    form = await request.form()
     try:
         view = localization.generate_listing(
             session, organization_id=principal.organization_id, product_id=str(form.get("product_id") or ""),
@@ -80,10 +80,9 @@ async def generate(request: Request, ui: SignedInUi, principal: ConsoleFormPrinc
 
 
 @router.post("/localization/bulk")
-async def bulk(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-               background: BackgroundTasks) -> Response:
+def bulk(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
+         background: BackgroundTasks) -> Response:
     require_writer(principal)
-    form = await request.form()
     action = str(form.get("action") or "")
     market = str(form.get("market") or "").strip().upper() or None
     ids = [str(v) for v in form.getlist("listing_ids") if str(v)] or None
@@ -166,10 +165,9 @@ def _changes(form: Any) -> dict[str, Any]:
 
 
 @router.post("/localization/listings/{listing_id}")
-async def save(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-               listing_id: str) -> Response:
+def save(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
+         listing_id: str) -> Response:
     require_writer(principal)
-    form = await request.form()
     version = str(form.get("version") or "")
     changes = _changes(form)
     try:
@@ -186,10 +184,9 @@ async def save(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal
 
 
 @router.post("/localization/listings/{listing_id}/transition")
-async def transition(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
-                     listing_id: str) -> Response:
+def transition(form: ConsoleForm, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession,
+               listing_id: str) -> Response:
     require_writer(principal)
-    form = await request.form()
     try:
         localization.transition_listing(session, organization_id=principal.organization_id, listing_id=listing_id,
                                         to_status=str(form.get("to_status") or ""), user_id=principal.user_id,

@@ -18,7 +18,7 @@ from xborder import pricing
 from xborder.kernel import DomainError, Money
 from xborder.pricing import QuoteIn
 from xborder.web.console.context import SignedInUi, Ui
-from xborder.web.deps import ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
+from xborder.web.deps import ConsoleForm, ConsoleFormPrincipal, DbSession, commit_in_route, require_writer
 
 __all__ = ["router"]
 
@@ -106,9 +106,9 @@ def calculator(ui: SignedInUi, request: Request) -> Response:
 
 
 @router.post("/pricing/quotes")
-async def save_quote(request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal, session: DbSession) -> Response:
+def save_quote(form: ConsoleForm, request: Request, ui: SignedInUi, principal: ConsoleFormPrincipal,
+               session: DbSession) -> Response:
     require_writer(principal)
-    form = await request.form()
     values = _form_values(form)
     context = _quote_context(ui, values)
     body, _ = _quote_in(values)
