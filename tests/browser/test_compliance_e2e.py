@@ -15,41 +15,25 @@ from typing import Any
 
 import pytest
 import yaml
+from tests.browser._harness import chromium_page, seller_app, sign_in
 
-from xborder import catalog, compliance, identity
+from xborder import catalog, compliance
 from xborder.db import transaction
-from xborder.db.migrate import upgrade
-from xborder.settings import SecuritySettings, Settings
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
 PDF = b"%PDF-1.7\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n"
-
-
-
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[str]:
     """The app under uvicorn in a thread: the demo seller (中文, platform admin too) with the demo catalog."""
-
-    from xborder.web.app import create_app
-
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("workspace"), security=security, job_runner="inprocess")
-    app = create_app(settings)
-    container = app.state.container
-    upgrade(container.engine)
-    with transaction(container.session_factory) as session:
-        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
-        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
-                                    settings=security, locale="zh-CN", is_platform_admin=True)
-        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
-        catalog.import_products(session, organization_id=org.id, filename="shengyue_catalog_zh.csv",
-                                content=catalog.demo_catalog_csv(), limits=settings.imports)
-    yield serve_app(app)
+    seller = seller_app(tmp_path_factory.mktemp("workspace"), platform_admin=True)
+    with transaction(seller.session_factory) as session:
+        catalog.import_products(session, organization_id=seller.organization_id, filename="shengyue_catalog_zh.csv",
+                                content=catalog.demo_catalog_csv(), limits=seller.settings.imports)
+    yield serve_app(seller.app)
 
 
 def _upload(page, base_url: str, tmp: Path, *, scheme: str, kind: str, skus: str, markets: str = "",
@@ -77,22 +61,12 @@ def test_compliance_journey_in_chromium(chromium_path: str, chromium_args: list[
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
     expires = (date.today() + timedelta(days=151)).isoformat()
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(30_000)
-        # the refused upload answers 422 on purpose; Chromium logs that as a console error
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error"
-                and "status of 422" not in msg.text else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400
-                and "/compliance/evidence" not in r.url else None)
+    with (sync_playwright() as pw,
+          # the refused upload answers 422 on purpose
+          chromium_page(pw, chromium_path, chromium_args, problems, timeout_ms=30_000,
+                        expected_failures=("/compliance/evidence",)) as page):
 
-        page.goto(f"{base_url}/login?next=/compliance")
-        page.get_by_label("邮箱").fill(EMAIL)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.locator("form.form button[type=submit]").click()
+        sign_in(page, base_url, "/compliance")
         expect(page.locator("h1")).to_have_text("市场准入")
 
         # A readiness check of the whole catalog in the six markets, as a job with a polled progress bar.
@@ -157,6 +131,4 @@ def test_compliance_journey_in_chromium(chromium_path: str, chromium_args: list[
         page.goto(f"{base_url}/compliance/alerts")
         expect(page.locator("article[data-kind='rules_changed']").first).to_contain_text("SY-B100-BK")
         page.screenshot(path=str(ARTIFACTS / "compliance-08-alerts.png"), full_page=True)
-        context.close()
-        browser.close()
     assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"

@@ -11,11 +11,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from xborder import identity
-from xborder.db import transaction
-from xborder.db.migrate import upgrade
-from xborder.settings import SecuritySettings, Settings
+from tests.browser._harness import EMAIL, PASSWORD, chromium_page, seller_app
 
 pytestmark = pytest.mark.browser
 
@@ -24,30 +20,13 @@ ARTIFACTS = ROOT / "test-artifacts"
 DEMO_DIR = ROOT / "src" / "xborder" / "demo" / "data"
 DEMO_FILE, DEMO_BAD_FILE = DEMO_DIR / "shengyue_catalog_zh.csv", DEMO_DIR / "shengyue_catalog_bad.csv"
 FIXTURE_FILE = Path(__file__).with_name("catalog_small.csv")
-EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-
-
-
 
 
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[str]:
     """The real app under uvicorn in a thread, on a fresh SQLite workspace with one organization and user."""
-
-    from xborder.web.app import create_app
-
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("workspace"), security=security, job_runner="inprocess")
-    app = create_app(settings)
-    container = app.state.container
-    upgrade(container.engine)
-    with transaction(container.session_factory) as session:
-        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
-        # English as the stored preference, so the test proves the switch to 中文 works and sticks.
-        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
-                                    settings=security, locale="en")
-        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
-    yield serve_app(app)
+    # English as the stored preference, so the test proves the switch to 中文 works and sticks.
+    yield serve_app(seller_app(tmp_path_factory.mktemp("workspace"), locale="en").app)
 
 
 def test_console_journey_in_chromium(chromium_path: str, chromium_args: list[str], base_url: str) -> None:
@@ -56,14 +35,7 @@ def test_console_journey_in_chromium(chromium_path: str, chromium_args: list[str
     ARTIFACTS.mkdir(exist_ok=True)
     catalog_file = DEMO_FILE if DEMO_FILE.is_file() else FIXTURE_FILE
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    with sync_playwright() as pw, chromium_page(pw, chromium_path, chromium_args, problems, width=1366) as page:
 
         # Sign in (the sign-in page speaks the console default, Chinese).
         page.goto(f"{base_url}/catalog")
@@ -134,6 +106,4 @@ def test_console_journey_in_chromium(chromium_path: str, chromium_args: list[str
         page.goto(f"{base_url}/hs?q=%E8%93%9D%E7%89%99%E8%80%B3%E6%9C%BA")
         expect(page.locator("#hs-results")).to_contain_text("8518")
         page.screenshot(path=str(ARTIFACTS / "07-hs-search.png"), full_page=True)
-        context.close()
-        browser.close()
     assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"

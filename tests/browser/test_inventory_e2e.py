@@ -16,21 +16,15 @@ from typing import Any
 
 import numpy as np
 import pytest
+from tests.browser._harness import chromium_page, seller_app, sign_in
 
-from xborder import catalog, identity, inventory
+from xborder import catalog, inventory
 from xborder.db import transaction
-from xborder.db.migrate import upgrade
-from xborder.db.models_registry import metadata
-from xborder.settings import SecuritySettings, Settings
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
 JOB_TIMEOUT_MS = 180_000  # the first forecast also pays statsforecast's numba compilation
-
-
-
 
 
 def _sales_file(folder: Path) -> Path:
@@ -54,22 +48,12 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any
     """The app under uvicorn in a thread: Shengyue (中文) with earphones and a speaker, a Shenzhen domestic
     warehouse with stock, a German 3PL overseas warehouse and a forward warehouse near Frankfurt."""
 
-    from xborder.web.app import create_app
-
     folder = tmp_path_factory.mktemp("inventory-e2e")
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    settings = Settings(data_dir=folder / "data", security=security, job_runner="inprocess")
-    app = create_app(settings)
-    container = app.state.container
-    upgrade(container.engine)
-    metadata.create_all(container.engine)  # tables whose Alembic revision has not landed yet
-    with transaction(container.session_factory) as session:
-        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
-        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
-                                    settings=security, locale="zh-CN")
-        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+    seller = seller_app(folder / "data")
+    org_id = seller.organization_id
+    with transaction(seller.session_factory) as session:
         for sku, title, weight in (("SY-EB-01", "蓝牙耳机", "0.25"), ("SY-SP-01", "蓝牙音箱", "0.9")):
-            catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+            catalog.create_product(session, organization_id=org_id, data=catalog.ProductIn(
                 title=title, brand="声悦", variants=[catalog.VariantIn(
                     sku=sku, hs_code="851830", origin_country="CN", gross_weight_kg=Decimal(weight),
                     length_cm=Decimal(16), width_cm=Decimal(11), height_cm=Decimal(6))]))
@@ -77,19 +61,19 @@ def workspace(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any
                 ("SZ-01", "深圳龙华仓", "domestic", "own", "CN", "CNY", "Shenzhen"),
                 ("DE-3PL", "德国海外仓", "overseas", "3pl", "DE", "EUR", "Duisburg"),
                 ("DE-FWD", "法兰克福前置仓", "forward", "own", "DE", "EUR", "Frankfurt")):
-            inventory.create_warehouse(session, organization_id=org.id, data=inventory.WarehouseIn(
+            inventory.create_warehouse(session, organization_id=org_id, data=inventory.WarehouseIn(
                 code=code, name=name, tier=tier, operator=operator, country=country, currency=cur, city=city,
                 capacity_m3=Decimal(300), storage_cost_per_m3_month=Decimal(18),
                 handling_cost_per_unit=Decimal("0.35")))
-        inventory.receive_stock(session, organization_id=org.id, warehouse="SZ-01", sku="SY-EB-01", quantity=8000)
-        inventory.receive_stock(session, organization_id=org.id, warehouse="SZ-01", sku="SY-SP-01", quantity=600)
-        inventory.receive_stock(session, organization_id=org.id, warehouse="DE-3PL", sku="SY-EB-01", quantity=900)
-        inventory.reserve_stock(session, organization_id=org.id, warehouse="DE-3PL", sku="SY-EB-01", quantity=120)
-        inventory.create_transfer(session, organization_id=org.id, number="TR-2026-41", from_warehouse="SZ-01",
+        inventory.receive_stock(session, organization_id=org_id, warehouse="SZ-01", sku="SY-EB-01", quantity=8000)
+        inventory.receive_stock(session, organization_id=org_id, warehouse="SZ-01", sku="SY-SP-01", quantity=600)
+        inventory.receive_stock(session, organization_id=org_id, warehouse="DE-3PL", sku="SY-EB-01", quantity=900)
+        inventory.reserve_stock(session, organization_id=org_id, warehouse="DE-3PL", sku="SY-EB-01", quantity=120)
+        inventory.create_transfer(session, organization_id=org_id, number="TR-2026-41", from_warehouse="SZ-01",
                                   to_warehouse="DE-FWD", mode="rail", shipped_on=date(2026, 11, 10),
                                   eta_on=date(2026, 11, 28),
                                   lines=[inventory.TransferLineIn(sku="SY-EB-01", quantity=400)])
-    yield serve_app(app), _sales_file(folder)
+    yield serve_app(seller.app), _sales_file(folder)
 
 
 def test_inventory_journey_in_chromium(chromium_path: str, chromium_args: list[str],
@@ -99,20 +83,10 @@ def test_inventory_journey_in_chromium(chromium_path: str, chromium_args: list[s
     base_url, sales = workspace
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    with sync_playwright() as pw, chromium_page(pw, chromium_path, chromium_args, problems) as page:
         has_charts = None
 
-        page.goto(f"{base_url}/login?next=/inventory?animation=0")
-        page.get_by_label("邮箱").fill(EMAIL)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.locator("form.form button[type=submit]").click()
+        sign_in(page, base_url, "/inventory?animation=0")
         expect(page.locator("h1")).to_have_text("库存")
         expect(page.locator("[data-tier='overseas']")).to_contain_text("780")  # 900 on hand - 120 reserved
         expect(page.locator("[data-tier='forward']")).to_contain_text("400")  # in transit by rail
@@ -163,8 +137,6 @@ def test_inventory_journey_in_chromium(chromium_path: str, chromium_args: list[s
         page.get_by_role("button", name="记录").click()
         expect(page.locator("#inv-problem")).to_contain_text("库存将变为负数")
         page.screenshot(path=str(ARTIFACTS / "inventory-05-ledger-refused.png"), full_page=True)
-        context.close()
-        browser.close()
     # The refused entry answers 422 on purpose (htmx swaps it in place); nothing else may fail.
     expected = {f"422 {base_url}/inventory/ledger",
                 "Failed to load resource: the server responded with a status of 422 (Unprocessable Entity)"}

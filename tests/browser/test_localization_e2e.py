@@ -12,47 +12,40 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from sqlalchemy.orm import Session
+from tests.browser._harness import EMAIL, PASSWORD, SellerApp, chromium_page, seller_app
 
-from xborder import catalog, identity, localization
+from xborder import catalog, localization
 from xborder.db import transaction
-from xborder.db.migrate import upgrade
-from xborder.settings import SecuritySettings, Settings
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "test-artifacts"
-EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
-
-
-
 
 
 SOURCE_TITLE = "声悦 节能电水壶 1.5L SY-K100 4件套"
 BAD_TITLE = "声悦 使用制限電気ケトル 1.5L SY-K100 4個セット"
 
 
-def _seed(session) -> dict[str, str]:
-    org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
-    user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
-                                settings=SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192), locale="zh-CN")
-    identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
-    kettle = catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+def _seed(session: Session, seller: SellerApp) -> dict[str, str]:
+    org = seller.organization_id
+    kettle = catalog.create_product(session, organization_id=org, data=catalog.ProductIn(
         product_ref="SY-K100", title=SOURCE_TITLE, description="尺寸 20 x 15 厘米", source_language="zh-CN",
         brand="声悦", variants=[catalog.VariantIn(sku="SY-K100-W")])).id
-    catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+    catalog.create_product(session, organization_id=org, data=catalog.ProductIn(
         product_ref="SY-BT5", title="声悦 蓝牙音箱 SY-BT5", description="续航 12 小时", source_language="zh-CN",
         variants=[catalog.VariantIn(sku="SY-BT5-B")]))
-    localization.import_glossary(session, organization_id=org.id, content=(
+    localization.import_glossary(session, organization_id=org, content=(
         "term,kind,language,translation,source_language\n节能,required,ja,省エネ,zh\n声悦,do_not_translate,,,\n"
     ).encode())
     memory = (("ja", "声悦 省エネ電気ケトル 1.5L SY-K100"), ("de", "声悦 Energiespar-Wasserkocher 1,5 L SY-K100"))
     for target, text in memory:
-        localization.add_segment(session, organization_id=org.id, source_language="zh-CN", target_language=target,
+        localization.add_segment(session, organization_id=org, source_language="zh-CN", target_language=target,
                                  source_text="声悦 节能电水壶 1.5L SY-K100", target_text=text)
-    jp = localization.create_listing(session, organization_id=org.id, product_id=kettle, market="JP", language="ja",
-                                     title=BAD_TITLE, description="サイズ 8 x 6 in", user_id=user.id)
-    sa = localization.create_listing(session, organization_id=org.id, product_id=kettle, market="SA", language="ar",
+    jp = localization.create_listing(session, organization_id=org, product_id=kettle, market="JP", language="ja",
+                                     title=BAD_TITLE, description="サイズ 8 x 6 in", user_id=seller.user_id)
+    sa = localization.create_listing(session, organization_id=org, product_id=kettle, market="SA", language="ar",
                                      title="غلاية كهربائية 声悦 SY-K100", description="سعة 1.5 لتر")
     return {"jp": jp.id, "sa": sa.id}
 
@@ -61,17 +54,10 @@ def _seed(session) -> dict[str, str]:
 def served(tmp_path_factory: pytest.TempPathFactory,
            serve_app: Callable[[Any], str]) -> Iterator[tuple[str, dict[str, str]]]:
     """The real app under uvicorn in a thread (embedded job runner), on a fresh SQLite workspace."""
-
-    from xborder.web.app import create_app
-
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("l10n-workspace"), security=security, job_runner="inprocess")
-    app = create_app(settings)
-    container = app.state.container
-    upgrade(container.engine)
-    with transaction(container.session_factory) as session:
-        ids = _seed(session)
-    yield serve_app(app), ids
+    seller = seller_app(tmp_path_factory.mktemp("l10n-workspace"))
+    with transaction(seller.session_factory) as session:
+        ids = _seed(session, seller)
+    yield serve_app(seller.app), ids
 
 
 def test_localization_studio_in_chromium(chromium_path: str, chromium_args: list[str],
@@ -81,17 +67,10 @@ def test_localization_studio_in_chromium(chromium_path: str, chromium_args: list
     base_url, ids = served
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
-        context = browser.new_context(viewport={"width": 1366, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        # The refused approval is a 422 page on purpose; every other 4xx/5xx is caught by URL below.
-        page.on("console", lambda msg: problems.append(msg.text)
-                if msg.type == "error" and "status of 422" not in msg.text else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}")
-                if r.status >= 400 and "/transition" not in r.url else None)
+    with (sync_playwright() as pw,
+          # the refused approval is a 422 page on purpose
+          chromium_page(pw, chromium_path, chromium_args, problems, width=1366,
+                        expected_failures=("/transition",)) as page):
 
         page.goto(f"{base_url}/localization")
         page.get_by_label("邮箱").fill(EMAIL)
@@ -150,6 +129,4 @@ def test_localization_studio_in_chromium(chromium_path: str, chromium_args: list
         expect(page.locator("#t-title")).to_have_attribute("dir", "rtl")
         expect(page.locator("#t-title")).to_have_attribute("lang", "ar")
         page.screenshot(path=str(ARTIFACTS / "l10n-06-editor-arabic.png"), full_page=True)
-        context.close()
-        browser.close()
     assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"

@@ -12,45 +12,29 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from tests.browser._harness import chromium_page, seller_app, sign_in
 
-from xborder import catalog, identity
+from xborder import catalog
 from xborder.db import transaction
-from xborder.db.migrate import upgrade
-from xborder.settings import SecuritySettings, Settings
 
 pytestmark = pytest.mark.browser
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
-EMAIL, PASSWORD = "lin@shengyue.example.com", "e2e-password-123"
 # (sku, title, HS, cost in CNY): Shengyue's earphones, speaker, kettle and a cheap cable (shipping outweighs it)
 SKUS = [("SY-EB-01", "蓝牙耳机", "851830", "85"), ("SY-SP-01", "蓝牙音箱", "851822", "120"),
         ("SY-KT-01", "电热水壶", "851671", "95"), ("SY-CB-01", "USB-C 数据线", "854442", "6")]
 
 
-
-
-
 @pytest.fixture(scope="module")
 def base_url(tmp_path_factory: pytest.TempPathFactory, serve_app: Callable[[Any], str]) -> Iterator[str]:
-    """The app under uvicorn in a thread: one seller (中文) with three SKUs costed in CNY."""
-
-    from xborder.web.app import create_app
-
-    security = SecuritySettings(argon2_time_cost=1, argon2_memory_kib=8192)
-    settings = Settings(data_dir=tmp_path_factory.mktemp("workspace"), security=security, job_runner="inprocess")
-    app = create_app(settings)
-    container = app.state.container
-    upgrade(container.engine)
-    with transaction(container.session_factory) as session:
-        org = identity.create_organization(session, name="深圳声悦电子", slug="shengyue")
-        user = identity.create_user(session, email=EMAIL, password=PASSWORD, display_name="林女士",
-                                    settings=security, locale="zh-CN")
-        identity.add_member(session, organization_id=org.id, user_id=user.id, role="owner")
+    """The app under uvicorn in a thread: one seller (中文) with four SKUs costed in CNY."""
+    seller = seller_app(tmp_path_factory.mktemp("workspace"))
+    with transaction(seller.session_factory) as session:
         for sku, title, hs, cost in SKUS:
-            catalog.create_product(session, organization_id=org.id, data=catalog.ProductIn(
+            catalog.create_product(session, organization_id=seller.organization_id, data=catalog.ProductIn(
                 title=title, brand="声悦", variants=[catalog.VariantIn(
                     sku=sku, hs_code=hs, origin_country="CN", cost_price=cost, cost_currency="CNY")]))
-    yield serve_app(app)
+    yield serve_app(seller.app)
 
 
 def test_pricing_journey_in_chromium(chromium_path: str, chromium_args: list[str], base_url: str) -> None:
@@ -58,19 +42,9 @@ def test_pricing_journey_in_chromium(chromium_path: str, chromium_args: list[str
 
     ARTIFACTS.mkdir(exist_ok=True)
     problems: list[str] = []
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=chromium_path, args=chromium_args)
-        context = browser.new_context(viewport={"width": 1440, "height": 900}, locale="zh-CN")
-        page = context.new_page()
-        page.set_default_timeout(20_000)
-        page.on("console", lambda msg: problems.append(msg.text) if msg.type == "error" else None)
-        page.on("pageerror", lambda exc: problems.append(str(exc)))
-        page.on("response", lambda r: problems.append(f"{r.status} {r.url}") if r.status >= 400 else None)
+    with sync_playwright() as pw, chromium_page(pw, chromium_path, chromium_args, problems) as page:
 
-        page.goto(f"{base_url}/login?next=/pricing")
-        page.get_by_label("邮箱").fill(EMAIL)
-        page.get_by_label("密码").fill(PASSWORD)
-        page.locator("form.form button[type=submit]").click()
+        sign_in(page, base_url, "/pricing")
         expect(page.locator("h1")).to_have_text("到岸成本计算器")
 
         # The calculator: earphones CN -> DE, every line with rule, rate, source, date and certainty.
@@ -122,6 +96,4 @@ def test_pricing_journey_in_chromium(chromium_path: str, chromium_args: list[str
         if page.locator("script[src='/static/vendor/echarts.min.js']").count():
             expect(page.locator("#coverage-heatmap[data-chart-ready='true'] canvas").first).to_be_attached()
         page.screenshot(path=str(ARTIFACTS / "pricing-05-coverage.png"), full_page=True)
-        context.close()
-        browser.close()
     assert problems == [], f"browser console errors (CSP violations, script errors): {problems}"
