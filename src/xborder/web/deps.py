@@ -7,7 +7,8 @@ the X-CSRF-Token header); console pages use the cookie and redirect to /login wh
 from __future__ import annotations
 
 import hmac
-from collections.abc import AsyncIterator, Callable
+from collections.abc import AsyncIterator, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import Annotated, TypeVar
@@ -169,6 +170,17 @@ def _stamp_now(session: Session, principal: Principal, now: datetime) -> Princip
 ApiPrincipal = Annotated[Principal, Depends(require_api_principal)]
 
 
+@contextmanager
+def _read_only(factory: sessionmaker[Session]) -> Iterator[Session]:
+    """A session for reads only: its snapshot is ended (rolled back) and the connection returned on the way out."""
+    session = factory()
+    try:
+        yield session
+        session.rollback()
+    finally:
+        session.close()
+
+
 @dataclass(frozen=True, slots=True)
 class ApiCall:
     """An authenticated call on the hot routes (ADR 0008). The dependency checks the token or session cookie (same
@@ -200,13 +212,8 @@ class ApiCall:
         return await run_in_threadpool(self._write_now, work)
 
     def _read_now(self, factory: sessionmaker[Session], work: Callable[[Session, Principal], T]) -> T:
-        session = factory()
-        try:
-            result = work(session, self.principal)
-            session.rollback()  # read-only: end the snapshot, nothing to commit
-            return result
-        finally:
-            session.close()
+        with _read_only(factory) as session:
+            return work(session, self.principal)
 
     def _write_now(self, work: Callable[[Session, Principal], T]) -> T:
         with transaction(self.container.session_factory) as session:
@@ -226,14 +233,11 @@ async def api_call(
     cookie: Annotated[str | None, Depends(_cookie)],
 ) -> ApiCall:
     now = container.clock.now()
-    session = container.loop_session_factory()
-    try:  # on the loop, like ApiCall.run: a read of one row by key, nothing written, released before any await
+    # on the loop, like ApiCall.run: a read of one row by key, nothing written, released before any await
+    with _read_only(container.loop_session_factory) as session:
         principal = _authenticate_api(session, now=now, bearer_token=bearer.credentials if bearer is not None else None,
                                       cookie=cookie, method=request.method,
                                       csrf_header=request.headers.get(CSRF_HEADER), touch=False)
-        session.rollback()
-    finally:
-        session.close()
     return ApiCall(container, principal, now)
 
 
