@@ -19,6 +19,7 @@ from xborder.pricing import (
     FxProvider,
     PricingData,
     QuoteRequest,
+    fx_files,
     import_schedule_version,
     landed_cost_to_dict,
     list_schedule_versions,
@@ -29,6 +30,7 @@ from xborder.pricing import (
     tariff_coverage,
     update_ecb_rates,
     workspace_fx,
+    workspace_schedules,
 )
 
 __all__ = ["fx_app", "quote", "tariffs_app"]
@@ -43,8 +45,9 @@ FRED_DEFAULT = Path("/work/shared/data/exchange-rates-fred/monthly.csv")
 
 
 def _paths() -> tuple[Path, Path]:
+    """The workspace's imported schedules and ECB-updates file (where the import and update commands write)."""
     data_dir = get_settings().data_dir
-    return data_dir / "pricing" / "schedules", data_dir / "pricing" / "fx" / "ecb-updates.csv"
+    return workspace_schedules(data_dir), fx_files(data_dir)[0]
 
 
 def _provider(source: str, fred_csv: Path | None) -> FxProvider:

@@ -99,6 +99,7 @@ from xborder.pricing.service import (
     quote_landed_cost,
     record_fx_rate,
     workspace_fx,
+    workspace_schedules,
 )
 from xborder.pricing.tariffs import import_schedule_version, list_schedule_versions
 
@@ -190,4 +191,5 @@ __all__ = [
     "tariff_coverage",
     "update_ecb_rates",
     "workspace_fx",
+    "workspace_schedules",
 ]

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from xborder.pricing.service import PricingData, pricing_data_for
+from xborder.pricing.service import PricingData, fx_files, pricing_data_for, workspace_schedules
 
 __all__ = ["DEFAULT_REFRESH_SECONDS", "PricingDataSource", "overlay_signature"]
 
@@ -25,9 +25,8 @@ def overlay_signature(data_dir: Path) -> Signature:
     digest too) and each imported schedule's `schedule.yaml`
     (an import writes it last, after the version file it names; small, so its digest catches a re-import within
     the file system's timestamp granularity). Missing files are left out, so creating one changes it too."""
-    root = data_dir / "pricing"
-    candidates = [root / "fx" / "ecb-updates.csv", root / "fx" / "published-rates.csv"]
-    schedules = root / "schedules"
+    candidates = list(fx_files(data_dir))
+    schedules = workspace_schedules(data_dir)
     if schedules.is_dir():
         candidates += sorted(schedules.glob("*/schedule.yaml"))
     found = []

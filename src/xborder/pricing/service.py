@@ -24,7 +24,7 @@ from xborder.pricing.schedules import Schedule, TariffLine, load_schedule, sched
 from xborder.pricing.subdivisions import load_subdivision_table
 
 __all__ = ["PlanKey", "PricingData", "fx_files", "pricing_data_for", "quote_landed_cost", "record_fx_rate",
-           "workspace_fx"]
+           "workspace_fx", "workspace_schedules"]
 
 STALE_TARIFF_DAYS = 365
 MAX_CACHED_CONTEXTS = 50_000  # a long-running server must not grow without bound on distinct requests
@@ -210,6 +210,11 @@ def quote_landed_cost(data: PricingData, *, request: QuoteRequest) -> LandedCost
     return compute_landed_cost(req, data.context(req))
 
 
+def workspace_schedules(data_dir: Path) -> Path:
+    """Where `xborder tariffs import` writes a workspace's imported schedule versions (layered over the shipped)."""
+    return data_dir / "pricing" / "schedules"
+
+
 def fx_files(data_dir: Path) -> tuple[Path, Path]:
     """The workspace's FX files: ECB days added by `xborder fx update`, central-bank rates from `xborder fx set`."""
     root = data_dir / "pricing" / "fx"
@@ -233,5 +238,5 @@ def record_fx_rate(data_dir: Path, *, currency: str, per_usd: str, on: str, sour
 def pricing_data_for(data_dir: Path, *, allow_latest_fx: bool = False) -> PricingData:
     """The workspace's pricing data: shipped schedules + imported versions under `<data_dir>/pricing/schedules`, ECB
     reference rates + the workspace's FX files (`fx_files`), the paths the CLI writes."""
-    return PricingData(fx=workspace_fx(data_dir), overlay_dir=data_dir / "pricing" / "schedules",
+    return PricingData(fx=workspace_fx(data_dir), overlay_dir=workspace_schedules(data_dir),
                        allow_latest_fx=allow_latest_fx)

@@ -234,5 +234,5 @@ def tariff_coverage(
     (every subheading has a sourced rate) or partly covered, lines by certainty, and the regimes that replace the
     base rate for some consignments. A market without data says why (`problem`); a gap is never 0 %."""
     report = pricing.tariff_coverage(on or container.clock.today(),
-                                     overlay_dir=container.settings.data_dir / "pricing" / "schedules")
+                                     overlay_dir=container.pricing_data.overlay_dir)
     return _json([MarketCoverageOut.of(m).model_dump(mode="json") for m in report])

@@ -230,7 +230,7 @@ def _coverage_class(covered: int, headings: int) -> str:
 def coverage(ui: SignedInUi, on: str | None = None, animation: int = 1) -> Response:
     """Which consumer-goods headings each market's duty data covers on a date (the gaps answer "no tariff data")."""
     as_of = _date_or_none(on) or ui.today()
-    report = pricing.tariff_coverage(as_of, overlay_dir=ui.container.settings.data_dir / "pricing" / "schedules")
+    report = pricing.tariff_coverage(as_of, overlay_dir=ui.container.pricing_data.overlay_dir)
     lines = {m.market: {level: sum(c.certainty.get(level, 0) for c in m.chapters)
                         for level in ("confirmed", "uncertain", "disputed")} for m in report}
     return ui.render("pricing/coverage.html", fragment="pricing/_coverage_fragment.html", nav="pricing",
